@@ -1,0 +1,63 @@
+/**
+ * Executes one notebook headlessly with tslab's executor (through the kit's adapter) and writes
+ * the executed copy. Started by walkthrough.ts as a child process (one process per notebook, so
+ * a timeout can kill it and every notebook starts with a fresh tfjs).
+ *
+ * Usage: ts-node -T scripts/execute-notebook.ts <input.ipynb> <output.ipynb>
+ * Messages to the parent (when forked): {type:'cell', …}, {type:'done', …}, {type:'failed', …}.
+ */
+import * as path from 'path';
+import { createCellRunner } from 'contrastive-kit';
+import { cellSource, readNotebook, writeNotebook } from './lib/notebook-file';
+
+/** A message from this child to walkthrough.ts. */
+export type RunnerMessage =
+  | { type: 'cell'; cell: number; codeCell: number; codeCells: number; ok: boolean; seconds: number }
+  | { type: 'done'; seconds: number; codeCells: number }
+  | { type: 'failed'; cell: number; codeCell: number; error: string; seconds: number };
+
+function send(message: RunnerMessage): void {
+  if (process.send) process.send(message);
+}
+
+async function main(): Promise<number> {
+  const [input, output] = process.argv.slice(2);
+  if (!input || !output) {
+    console.error('usage: execute-notebook.ts <input.ipynb> <output.ipynb>');
+    return 2;
+  }
+  const inputPath = path.resolve(input);
+  const outputPath = path.resolve(output);
+  const notebook = readNotebook(inputPath);
+  process.env.CONTRASTIVE_KIT_HEADLESS = '1';
+  const runner = createCellRunner(path.dirname(inputPath), { echo: true });
+  const codeCells = notebook.cells.filter((c) => c.cell_type === 'code').length;
+  const started = Date.now();
+  let executionCount = 0;
+  for (const [index, cell] of notebook.cells.entries()) {
+    if (cell.cell_type !== 'code') continue;
+    executionCount += 1;
+    const result = await runner.run(cellSource(cell));
+    cell.outputs = result.outputs;
+    cell.execution_count = executionCount;
+    cell.metadata = { ...cell.metadata, execution: { seconds: result.seconds } };
+    writeNotebook(outputPath, notebook);
+    send({ type: 'cell', cell: index + 1, codeCell: executionCount, codeCells, ok: result.ok, seconds: result.seconds });
+    if (!result.ok) {
+      send({ type: 'failed', cell: index + 1, codeCell: executionCount, error: result.error ?? 'unknown error', seconds: (Date.now() - started) / 1000 });
+      runner.close();
+      return 1;
+    }
+  }
+  runner.close();
+  send({ type: 'done', seconds: (Date.now() - started) / 1000, codeCells });
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

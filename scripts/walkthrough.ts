@@ -1,0 +1,166 @@
+/**
+ * `npm run walkthrough`: executes every notebook in teaching order without Jupyter and writes
+ * executed copies to build/notebooks/.
+ *
+ *   npm run walkthrough                         all notebooks, full mode
+ *   npm run walkthrough -- --fast               fast mode (CONTRASTIVE_KIT_FAST=1: small data, few epochs)
+ *   npm run walkthrough -- 01 triplet           only notebooks whose name contains one of these
+ *   npm run walkthrough -- --timeout 900        per-notebook timeout in seconds
+ *   npm run walkthrough -- --keep-going         run the rest after a failure
+ *
+ * It stops at the first failing cell and names the notebook, the cell and the error, then prints
+ * a table of per-notebook time and status.
+ */
+import { fork } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { listNotebooks, notebookName } from './lib/notebook-file';
+import { BUILD_DIR, NOTEBOOKS_DIR } from './lib/repo';
+import type { RunnerMessage } from './execute-notebook';
+
+/** Parsed command line of the walkthrough. */
+export interface WalkthroughOptions {
+  fast: boolean;
+  timeoutSeconds: number;
+  keepGoing: boolean;
+  filters: string[];
+  notebooksDir: string;
+  outputDir: string;
+}
+
+/** One row of the summary. */
+export interface NotebookRun {
+  notebook: string;
+  status: 'ok' | 'failed' | 'timeout' | 'skipped';
+  seconds: number;
+  cells: string;
+  error?: string;
+}
+
+/** Parses the walkthrough's arguments; errors name the flag and what was expected. */
+export function parseArgs(argv: string[]): WalkthroughOptions {
+  const options: WalkthroughOptions = {
+    fast: process.env.CONTRASTIVE_KIT_FAST === '1',
+    timeoutSeconds: NaN,
+    keepGoing: false,
+    filters: [],
+    notebooksDir: NOTEBOOKS_DIR,
+    outputDir: path.join(BUILD_DIR, 'notebooks'),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`walkthrough: ${arg} needs a value`);
+      return next;
+    };
+    if (arg === '--fast') options.fast = true;
+    else if (arg === '--keep-going') options.keepGoing = true;
+    else if (arg === '--timeout') {
+      const seconds = Number(value());
+      if (!(seconds > 0)) throw new Error(`walkthrough: --timeout must be a positive number of seconds, got '${argv[i]}'`);
+      options.timeoutSeconds = seconds;
+    } else if (arg === '--notebooks-dir') options.notebooksDir = path.resolve(value());
+    else if (arg === '--output-dir') options.outputDir = path.resolve(value());
+    else if (arg.startsWith('--')) throw new Error(`walkthrough: unknown option ${arg} (see the header of scripts/walkthrough.ts)`);
+    else options.filters.push(arg);
+  }
+  if (Number.isNaN(options.timeoutSeconds)) options.timeoutSeconds = options.fast ? 900 : 4 * 3600;
+  return options;
+}
+
+/** Runs one notebook in a child process; resolves with its summary row. */
+export function runNotebook(file: string, options: WalkthroughOptions): Promise<NotebookRun> {
+  const name = notebookName(file);
+  const output = path.join(options.outputDir, path.basename(file));
+  const env = { ...process.env, CONTRASTIVE_KIT_FAST: options.fast ? '1' : '0', CONTRASTIVE_KIT_HEADLESS: '1' };
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = fork(path.join(__dirname, 'execute-notebook.ts'), [file, output], {
+      env,
+      execArgv: ['-r', 'ts-node/register/transpile-only'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let progress = '0/?';
+    let failure: RunnerMessage | null = null;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutSeconds * 1000);
+    child.on('message', (message: RunnerMessage) => {
+      if (message.type === 'cell') progress = `${message.codeCell}/${message.codeCells}`;
+      if (message.type === 'failed') failure = message;
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const seconds = (Date.now() - started) / 1000;
+      if (timedOut) {
+        resolve({ notebook: name, status: 'timeout', seconds, cells: progress, error: `timed out after ${options.timeoutSeconds} s (code cell ${progress})` });
+      } else if (failure && failure.type === 'failed') {
+        resolve({
+          notebook: name,
+          status: 'failed',
+          seconds,
+          cells: progress,
+          error: `cell ${failure.cell} (code cell ${failure.codeCell}): ${failure.error}`,
+        });
+      } else if (code !== 0) {
+        resolve({ notebook: name, status: 'failed', seconds, cells: progress, error: `the runner exited with code ${code}` });
+      } else {
+        resolve({ notebook: name, status: 'ok', seconds, cells: progress });
+      }
+    });
+  });
+}
+
+/** Formats the summary table. */
+export function summaryTable(runs: NotebookRun[]): string {
+  const rows = runs.map((r) => [r.notebook, r.status, r.seconds.toFixed(1), r.cells]);
+  const header = ['notebook', 'status', 'seconds', 'code cells'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const all = listNotebooks(options.notebooksDir);
+  const selected = options.filters.length
+    ? all.filter((f) => options.filters.some((filter) => notebookName(f).includes(filter)))
+    : all;
+  if (selected.length === 0) {
+    console.error(`walkthrough: no notebook in ${options.notebooksDir} matches ${options.filters.join(', ') || '(any)'}`);
+    return 2;
+  }
+  fs.mkdirSync(options.outputDir, { recursive: true });
+  console.log(`walkthrough: ${selected.length} notebook(s), ${options.fast ? 'FAST' : 'full'} mode, timeout ${options.timeoutSeconds} s each`);
+  const runs: NotebookRun[] = [];
+  let failed = false;
+  for (const file of selected) {
+    if (failed && !options.keepGoing) {
+      runs.push({ notebook: notebookName(file), status: 'skipped', seconds: 0, cells: '-' });
+      continue;
+    }
+    console.log(`\n=== ${notebookName(file)} ===`);
+    const run = await runNotebook(file, options);
+    runs.push(run);
+    if (run.status !== 'ok') {
+      failed = true;
+      console.error(`\nwalkthrough: ${run.notebook} FAILED at ${run.error}`);
+    }
+  }
+  console.log('\n' + summaryTable(runs));
+  console.log(`\nExecuted copies: ${path.relative(process.cwd(), options.outputDir) || '.'}`);
+  return failed ? 1 : 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error((error as Error).message);
+      process.exit(2);
+    },
+  );
+}

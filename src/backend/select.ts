@@ -1,0 +1,128 @@
+/**
+ * Backend choice: tfjs-node when it is installed, else the wasm backend, else the pure-JS cpu
+ * backend. `CONTRASTIVE_KIT_BACKEND=node|wasm|cpu` forces one. The choice and the reason are
+ * kept so that notebooks (00-setup) and the bench can report them.
+ *
+ * @see notebooks/00-setup.ipynb
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** The kit's names for the backends it can run on. */
+export type BackendName = 'node' | 'wasm' | 'cpu';
+
+/** What {@link selectBackend} chose and why. */
+export interface BackendChoice {
+  /** The kit's name for the backend. */
+  name: BackendName;
+  /** tfjs' own name for it (`tensorflow`, `wasm`, `cpu`). */
+  tfjsName: string;
+  /** A sentence saying why this backend was chosen. */
+  reason: string;
+}
+
+const TFJS_NAMES: Record<BackendName, string> = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+const ENV_VARIABLE = 'CONTRASTIVE_KIT_BACKEND';
+
+/** Hooks run once after a backend is activated (the wasm kernel patches register here). */
+const activationHooks: Array<(choice: BackendChoice) => void | Promise<void>> = [];
+
+let current: BackendChoice | null = null;
+
+/**
+ * Registers `hook` to run whenever {@link selectBackend} activates a backend.
+ * @param hook called with the choice after `tf.setBackend` succeeded.
+ */
+export function onBackendActivated(hook: (choice: BackendChoice) => void | Promise<void>): void {
+  activationHooks.push(hook);
+}
+
+/** Whether `@tensorflow/tfjs-node` can be loaded here (it registers the `tensorflow` backend). */
+export function tfjsNodeAvailable(): boolean {
+  try {
+    require.resolve('@tensorflow/tfjs-node');
+  } catch {
+    return false;
+  }
+  try {
+    require('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseForced(value: string | undefined): BackendName | null {
+  if (value === undefined || value === '') return null;
+  const name = value.trim().toLowerCase();
+  if (name === 'node' || name === 'wasm' || name === 'cpu') return name;
+  throw new Error(
+    `selectBackend: ${ENV_VARIABLE} must be one of node, wasm, cpu; got '${value}'`,
+  );
+}
+
+async function activate(name: BackendName): Promise<void> {
+  if (name === 'node') {
+    require('@tensorflow/tfjs-node');
+  } else if (name === 'wasm') {
+    require('@tensorflow/tfjs-backend-wasm');
+  }
+  const ok = await tf.setBackend(TFJS_NAMES[name]);
+  if (!ok) throw new Error(`tf.setBackend('${TFJS_NAMES[name]}') returned false`);
+  await tf.ready();
+}
+
+/**
+ * Chooses and activates the backend. Safe to call more than once: later calls return the first
+ * choice unless `force` names another backend.
+ *
+ * @param options.force a backend to use instead of the automatic choice (overrides the
+ *   `CONTRASTIVE_KIT_BACKEND` environment variable).
+ * @returns the backend in use and why it was chosen.
+ */
+export async function selectBackend(options: { force?: BackendName } = {}): Promise<BackendChoice> {
+  const forced = options.force ?? parseForced(process.env[ENV_VARIABLE]);
+  if (options.force !== undefined && parseForced(options.force) === null) {
+    throw new Error(`selectBackend: 'force' must be one of node, wasm, cpu; got '${options.force}'`);
+  }
+  if (current && (forced === null || forced === current.name)) return current;
+
+  let choice: BackendChoice;
+  if (forced !== null) {
+    if (forced === 'node' && !tfjsNodeAvailable()) {
+      throw new Error(
+        `selectBackend: ${ENV_VARIABLE}=node but @tensorflow/tfjs-node is not installed or does not load ` +
+          '(its install downloads libtensorflow; see README, "Backends")',
+      );
+    }
+    await activate(forced);
+    const source = options.force !== undefined ? 'the caller' : `${ENV_VARIABLE}=${forced}`;
+    choice = { name: forced, tfjsName: TFJS_NAMES[forced], reason: `forced by ${source}` };
+  } else if (tfjsNodeAvailable()) {
+    await activate('node');
+    choice = { name: 'node', tfjsName: 'tensorflow', reason: '@tensorflow/tfjs-node is installed (native TensorFlow)' };
+  } else {
+    try {
+      await activate('wasm');
+      choice = {
+        name: 'wasm',
+        tfjsName: 'wasm',
+        reason: '@tensorflow/tfjs-node is not installed here, so the wasm backend is used',
+      };
+    } catch (error) {
+      await activate('cpu');
+      choice = {
+        name: 'cpu',
+        tfjsName: 'cpu',
+        reason: `neither tfjs-node nor wasm could start (${(error as Error).message}); the pure-JS cpu backend is slow`,
+      };
+    }
+  }
+  current = choice;
+  for (const hook of activationHooks) await hook(choice);
+  return choice;
+}
+
+/** The backend chosen by {@link selectBackend}, or null before it ran. */
+export function currentBackend(): BackendChoice | null {
+  return current;
+}

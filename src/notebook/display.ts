@@ -1,0 +1,133 @@
+/**
+ * The display layer every notebook uses (through the prelude): rich output under Jupyter and the
+ * headless walkthrough runner, plain log lines everywhere else (tests, scripts, CI logs). This is
+ * the one place to change if tslab's display API changes; it talks to tslab only through
+ * {@link writeDisplayData}.
+ *
+ * @see notebooks/00-setup.ipynb
+ */
+import { canDisplay, MimeBundle, writeDisplayData } from './tslab-adapter';
+
+let displayCounter = 0;
+
+function newDisplayId(): string {
+  displayCounter += 1;
+  return `ck-${process.pid}-${Date.now().toString(36)}-${displayCounter}`;
+}
+
+function stripTags(html: string): string {
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|tr|h\d|li)>/gi, '\n')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n\s+/g, '\n')
+    .trim();
+}
+
+/**
+ * Shows a mime bundle. Under a notebook front-end the whole bundle is sent; in plain Node its
+ * `text/plain` entry (or a text rendering of `text/markdown`/`text/html`) is logged.
+ *
+ * @param bundle mime type → content, e.g. `{'text/html': '<b>hi</b>', 'text/plain': 'hi'}`.
+ */
+export function showBundle(bundle: MimeBundle): void {
+  if (writeDisplayData(bundle)) return;
+  console.log(plainTextOf(bundle));
+}
+
+/** The text a log gets for `bundle`. */
+export function plainTextOf(bundle: MimeBundle): string {
+  if (typeof bundle['text/plain'] === 'string') return bundle['text/plain'] as string;
+  if (typeof bundle['text/markdown'] === 'string') return bundle['text/markdown'] as string;
+  if (typeof bundle['text/html'] === 'string') return stripTags(bundle['text/html'] as string);
+  return `[display: ${Object.keys(bundle).join(', ')}]`;
+}
+
+/** Shows HTML (logged as text outside a notebook). */
+export function showHtml(html: string, plainText?: string): void {
+  showBundle({ 'text/html': html, 'text/plain': plainText ?? stripTags(html) });
+}
+
+/** Shows Markdown (logged as-is outside a notebook). */
+export function showMarkdown(markdown: string): void {
+  showBundle({ 'text/markdown': markdown, 'text/plain': markdown });
+}
+
+/**
+ * Shows a table of rows (objects with the same keys) as HTML in a notebook and as aligned text
+ * in logs.
+ *
+ * @param rows the table rows; keys of the first row are the columns.
+ * @param options.digits decimals for numbers (default 4).
+ */
+export function showTable(rows: ReadonlyArray<Record<string, unknown>>, options: { digits?: number; caption?: string } = {}): void {
+  if (!Array.isArray(rows)) throw new Error(`showTable: 'rows' must be an array of objects, got ${typeof rows}`);
+  const digits = options.digits ?? 4;
+  const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
+  const cell = (value: unknown) =>
+    typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(digits) : String(value ?? '');
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  const text = [
+    ...(options.caption ? [options.caption] : []),
+    line(columns),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(columns.map((c) => cell(r[c])))),
+  ].join('\n');
+  const html =
+    `<table>${options.caption ? `<caption>${escape(options.caption)}</caption>` : ''}` +
+    `<thead><tr>${columns.map((c) => `<th>${escape(c)}</th>`).join('')}</tr></thead><tbody>` +
+    rows.map((r) => `<tr>${columns.map((c) => `<td>${escape(cell(r[c]))}</td>`).join('')}</tr>`).join('') +
+    '</tbody></table>';
+  showBundle({ 'text/html': html, 'text/plain': text });
+}
+
+/** A line that updates in place in a notebook and prints sparsely elsewhere. */
+export interface LiveLine {
+  /** Replaces the line's text. Outside a notebook, prints only when `force` or every `logEverySeconds`. */
+  update(text: string, force?: boolean): void;
+  /** Prints the final text (always). */
+  done(text: string): void;
+}
+
+/**
+ * Creates a {@link LiveLine} for progress: one output updated in place under Jupyter (tslab
+ * `update_display_data`), sparse log lines in the headless runner's logs and CI.
+ *
+ * @param options.logEverySeconds how often to print in logs (default 10 s).
+ */
+export function liveLine(options: { logEverySeconds?: number } = {}): LiveLine {
+  const every = (options.logEverySeconds ?? 10) * 1000;
+  const id = newDisplayId();
+  let started = false;
+  let lastLog = 0;
+  const send = (text: string) => {
+    const sent = writeDisplayData({ 'text/plain': text }, { displayId: id, update: started });
+    if (sent) started = true;
+    return sent;
+  };
+  return {
+    update(text, force = false) {
+      if (canDisplay() && process.env.CONTRASTIVE_KIT_HEADLESS !== '1') {
+        send(text);
+        return;
+      }
+      const now = Date.now();
+      if (force || now - lastLog >= every) {
+        lastLog = now;
+        console.log(text);
+      }
+    },
+    done(text) {
+      if (canDisplay() && process.env.CONTRASTIVE_KIT_HEADLESS !== '1') send(text);
+      else console.log(text);
+    },
+  };
+}

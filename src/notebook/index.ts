@@ -1,0 +1,7 @@
+export * from './display';
+export * from './fast-mode';
+export * from './prelude';
+export { canDisplay, writeDisplayData, createCellRunner, tslabVersion } from './tslab-adapter';
+export type { MimeBundle, NotebookOutput, CellResult, CellRunner, CellRunnerOptions } from './tslab-adapter';
+export * from './tour';
+export * from './assertions';
