@@ -1,1 +1,4 @@
-export {};
+export * from './init';
+export * from './encoders';
+export * from './normalize';
+export * from './heads';

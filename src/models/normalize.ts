@@ -1,0 +1,43 @@
+/**
+ * The L2-normalise step that puts embeddings on the unit sphere, where a dot product is a cosine
+ * similarity (InstDisc, MoCo and N-pair all compare unit vectors).
+ *
+ * @see notebooks/04-instdisc.ipynb
+ * @see notebooks/05-moco.ipynb
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Divides each row by its Euclidean norm: x / max(‖x‖₂, epsilon). Differentiable; a zero row
+ * stays zero instead of becoming NaN.
+ *
+ * @param x embeddings [batch, dim].
+ * @param epsilon the smallest norm divided by (default 1e-12, as PyTorch's `F.normalize`).
+ * @returns unit rows [batch, dim].
+ */
+export function l2Normalize(x: tf.Tensor2D, epsilon = 1e-12): tf.Tensor2D {
+  if (!(x instanceof tf.Tensor) || x.rank !== 2) {
+    throw new Error(`l2Normalize: 'x' must be a [batch, dim] tensor, got ${x instanceof tf.Tensor ? `[${x.shape}]` : typeof x}`);
+  }
+  if (!(epsilon > 0)) throw new Error(`l2Normalize: 'epsilon' must be > 0, got ${epsilon}`);
+  return tf.tidy(() => {
+    const norms = tf.sqrt(tf.sum(tf.square(x), 1, true)); // [batch, 1]
+    return tf.div(x, tf.maximum(norms, epsilon)) as tf.Tensor2D;
+  });
+}
+
+/**
+ * Runs `model` on `x` and L2-normalises the output: the embeddings the contrastive losses compare.
+ *
+ * @param model an encoder (e.g. from {@link createMlpEncoder}).
+ * @param x inputs [batch, ...inputShape].
+ * @param training passes `training` to layers that care (BatchNorm, dropout); default true.
+ * @returns unit embeddings [batch, outputDim].
+ */
+export function encodeNormalized(model: tf.LayersModel, x: tf.Tensor, training = true): tf.Tensor2D {
+  return tf.tidy(() => {
+    const output = model.apply(x, { training }) as tf.Tensor;
+    if (output.rank !== 2) throw new Error(`encodeNormalized: the model must output [batch, dim], got [${output.shape}]`);
+    return l2Normalize(output as tf.Tensor2D);
+  });
+}
