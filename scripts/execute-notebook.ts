@@ -44,7 +44,10 @@ async function main(): Promise<number> {
     writeNotebook(outputPath, notebook);
     send({ type: 'cell', cell: index + 1, codeCell: executionCount, codeCells, ok: result.ok, seconds: result.seconds });
     if (!result.ok) {
-      send({ type: 'failed', cell: index + 1, codeCell: executionCount, error: result.error ?? 'unknown error', seconds: (Date.now() - started) / 1000 });
+      const errorOutput = result.outputs.find((o) => o.output_type === 'error');
+      const summary = errorOutput && errorOutput.output_type === 'error' ? `${errorOutput.ename}: ${errorOutput.evalue}` : 'unknown error';
+      console.error(`\n--- ${path.basename(inputPath)}, cell ${index + 1} (code cell ${executionCount}) failed ---\n${result.error ?? ''}`);
+      send({ type: 'failed', cell: index + 1, codeCell: executionCount, error: summary, seconds: (Date.now() - started) / 1000 });
       runner.close();
       return 1;
     }

@@ -172,10 +172,10 @@ export function createCellRunner(rootDir: string, options: CellRunnerOptions = {
   };
   const executor = executorModule.createExecutor(rootDir, converters, {
     log: (...args: unknown[]) => appendStream('stdout', format(args)),
+    // Compile errors and exceptions: they become the cell's error output (or stderr if the cell
+    // still succeeded, e.g. diagnostics of an in-memory module).
     error: (...args: unknown[]) => {
-      const text = format(args);
-      errorText.push(text);
-      appendStream('stderr', text);
+      errorText.push(format(args));
     },
   });
 
@@ -220,6 +220,7 @@ export function createCellRunner(rootDir: string, options: CellRunnerOptions = {
     }
     const seconds = (Date.now() - started) / 1000;
     const result: CellResult = { ok, outputs, seconds };
+    if (ok && errorText.length) appendStream('stderr', errorText.join(''));
     if (!ok) {
       const text = errorText.join('').trim() || 'the cell failed without an error message';
       const match = /^(?:Uncaught )?([A-Za-z]*Error)\b:?[ \t]*(.*)$/m.exec(text);

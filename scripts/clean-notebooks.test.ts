@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { dirtyNotebooks } from './clean-notebooks';
+import { cleanNotebook, listNotebooks, readNotebook, serializeNotebook, Notebook } from './lib/notebook-file';
+import { NOTEBOOKS_DIR } from './lib/repo';
+
+function executedNotebook(): Notebook {
+  return {
+    cells: [
+      { cell_type: 'markdown', metadata: {}, source: ['# Title\n', 'text'] },
+      {
+        cell_type: 'code',
+        metadata: { execution: { seconds: 1 }, scrolled: true, tags: ['keep-me'] },
+        source: 'console.log(1)\n',
+        outputs: [{ output_type: 'stream', name: 'stdout', text: '1\n' }],
+        execution_count: 7,
+      },
+    ],
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' }, widgets: { state: {} } },
+    nbformat: 4,
+    nbformat_minor: 4,
+  };
+}
+
+test('cleaning strips outputs, execution counts and volatile metadata, keeps tags, adds ids', () => {
+  const clean = cleanNotebook(executedNotebook());
+  const code = clean.cells[1];
+  assert.deepEqual(code.outputs, []);
+  assert.equal(code.execution_count, null);
+  assert.deepEqual(code.metadata, { tags: ['keep-me'] });
+  assert.match(String(code.id), /^[0-9a-f]{8}$/);
+  assert.deepEqual(clean.cells[0].source, ['# Title\n', 'text']);
+  assert.deepEqual(Object.keys(clean.metadata).sort(), ['kernelspec', 'language_info']);
+  assert.equal(clean.nbformat_minor, 5);
+});
+
+test('cleaning is idempotent and keeps existing ids', () => {
+  const once = cleanNotebook(executedNotebook());
+  const twice = cleanNotebook(JSON.parse(serializeNotebook(once)));
+  assert.equal(serializeNotebook(twice), serializeNotebook(once));
+});
+
+test('dirtyNotebooks finds a notebook with outputs and not a clean one', () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-clean-'));
+  fs.writeFileSync(path.join(folder, '01-dirty.ipynb'), JSON.stringify(executedNotebook()));
+  fs.writeFileSync(path.join(folder, '02-clean.ipynb'), serializeNotebook(cleanNotebook(executedNotebook())));
+  fs.writeFileSync(path.join(folder, 'notes.txt'), 'not a notebook');
+  assert.deepEqual(dirtyNotebooks(folder).map((f) => path.basename(f)), ['01-dirty.ipynb']);
+  fs.rmSync(folder, { recursive: true, force: true });
+});
+
+test('readNotebook names the file and the problem', () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-read-'));
+  const broken = path.join(folder, '01-broken.ipynb');
+  fs.writeFileSync(broken, '{"cells": [');
+  assert.throws(() => readNotebook(broken), /'.*01-broken\.ipynb' is not valid JSON/);
+  fs.writeFileSync(broken, '{"cells": [], "nbformat": 3}');
+  assert.throws(() => readNotebook(broken), /is not an nbformat 4 notebook/);
+  fs.rmSync(folder, { recursive: true, force: true });
+});
+
+test('the committed source notebooks are clean and name the tslab kernel', () => {
+  const files = listNotebooks(NOTEBOOKS_DIR);
+  assert.ok(files.length >= 1);
+  assert.deepEqual(dirtyNotebooks(NOTEBOOKS_DIR), []);
+  for (const file of files) assert.equal((readNotebook(file).metadata.kernelspec as { name: string }).name, 'tslab');
+});

@@ -1,0 +1,110 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import { parseArgs, summaryTable } from './walkthrough';
+import { readNotebook } from './lib/notebook-file';
+import { BUILD_DIR, REPO_ROOT } from './lib/repo';
+
+fs.mkdirSync(BUILD_DIR, { recursive: true });
+const workDir = fs.mkdtempSync(path.join(BUILD_DIR, 'walkthrough-test-'));
+after(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+function writeNotebookFixture(folder: string, name: string, cells: Array<{ md?: string; code?: string }>): void {
+  fs.mkdirSync(folder, { recursive: true });
+  const notebook = {
+    cells: cells.map((c, i) =>
+      c.code !== undefined
+        ? { id: `c${i}`, cell_type: 'code', metadata: {}, source: c.code, outputs: [], execution_count: null }
+        : { id: `c${i}`, cell_type: 'markdown', metadata: {}, source: c.md ?? '' },
+    ),
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  fs.writeFileSync(path.join(folder, `${name}.ipynb`), JSON.stringify(notebook));
+}
+
+function runWalkthrough(args: string[]) {
+  return spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'walkthrough.ts'), ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CONTRASTIVE_KIT_FAST: '' },
+  });
+}
+
+test('parseArgs reads --fast, filters and --timeout, and names a bad flag', () => {
+  const options = parseArgs(['--fast', '01', 'triplet', '--timeout', '30']);
+  assert.equal(options.fast, true);
+  assert.deepEqual(options.filters, ['01', 'triplet']);
+  assert.equal(options.timeoutSeconds, 30);
+  assert.throws(() => parseArgs(['--timeout', 'soon']), /--timeout must be a positive number of seconds, got 'soon'/);
+  assert.throws(() => parseArgs(['--fats']), /unknown option --fats/);
+  assert.throws(() => parseArgs(['--timeout']), /--timeout needs a value/);
+});
+
+test('summaryTable lists every notebook with status and time', () => {
+  const table = summaryTable([
+    { notebook: '01-a', status: 'ok', seconds: 1.25, cells: '3/3' },
+    { notebook: '02-b', status: 'failed', seconds: 0.5, cells: '1/4' },
+  ]);
+  assert.match(table, /01-a\s+ok\s+1\.3\s+3\/3/);
+  assert.match(table, /02-b\s+failed\s+0\.5\s+1\/4/);
+});
+
+test('the walkthrough runs notebooks in order, passes fast mode, and stops at the first failing cell', () => {
+  const notebooks = path.join(workDir, 'stop');
+  const output = path.join(workDir, 'stop-out');
+  writeNotebookFixture(notebooks, '01-first', [
+    { md: '# First' },
+    { code: 'const greeting: string = "hello";\nconsole.log(greeting, "fast=" + process.env.CONTRASTIVE_KIT_FAST);' },
+    { code: 'import * as tslab from "tslab";\ntslab.display.html("<p>shown</p>");' },
+  ]);
+  writeNotebookFixture(notebooks, '02-second', [
+    { code: 'let x = 1;' },
+    { md: 'text between' },
+    { code: 'if (x === 1) throw new Error("boom in cell three");' },
+    { code: 'console.log("never runs");' },
+  ]);
+  writeNotebookFixture(notebooks, '03-third', [{ code: 'console.log("skipped");' }]);
+  const result = runWalkthrough(['--fast', '--notebooks-dir', notebooks, '--output-dir', output, '--timeout', '120']);
+  assert.equal(result.status, 1, result.stdout + result.stderr);
+  assert.match(result.stderr, /02-second FAILED at cell 3 \(code cell 2\): .*boom in cell three/);
+  assert.match(result.stdout, /01-first\s+ok/);
+  assert.match(result.stdout, /02-second\s+failed/);
+  assert.match(result.stdout, /03-third\s+skipped/);
+
+  const first = readNotebook(path.join(output, '01-first.ipynb'));
+  assert.deepEqual(first.cells[1].outputs, [{ output_type: 'stream', name: 'stdout', text: 'hello fast=1\n' }]);
+  assert.equal(first.cells[1].execution_count, 1);
+  assert.deepEqual(first.cells[2].outputs, [{ output_type: 'display_data', data: { 'text/html': '<p>shown</p>' }, metadata: {} }]);
+  const second = readNotebook(path.join(output, '02-second.ipynb'));
+  const errorOutput = (second.cells[2].outputs ?? [])[0] as { output_type: string; evalue: string };
+  assert.equal(errorOutput.output_type, 'error');
+  assert.equal(errorOutput.evalue, 'boom in cell three');
+  assert.deepEqual(second.cells[3].outputs, []);
+  assert.equal(fs.existsSync(path.join(output, '03-third.ipynb')), false);
+});
+
+test('a notebook over its timeout is killed and reported', () => {
+  const notebooks = path.join(workDir, 'slow');
+  writeNotebookFixture(notebooks, '01-slow', [{ code: 'await new Promise((resolve) => setTimeout(resolve, 120000));' }]);
+  const result = runWalkthrough(['--notebooks-dir', notebooks, '--output-dir', path.join(workDir, 'slow-out'), '--timeout', '4']);
+  assert.equal(result.status, 1);
+  assert.match(result.stdout, /01-slow\s+timeout/);
+  assert.match(result.stderr, /timed out after 4 s/);
+});
+
+test('selecting notebooks by name runs only those', () => {
+  const notebooks = path.join(workDir, 'select');
+  writeNotebookFixture(notebooks, '01-alpha', [{ code: 'console.log("alpha ran");' }]);
+  writeNotebookFixture(notebooks, '02-beta', [{ code: 'console.log("beta ran");' }]);
+  const result = runWalkthrough(['beta', '--notebooks-dir', notebooks, '--output-dir', path.join(workDir, 'select-out')]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /beta ran/);
+  assert.doesNotMatch(result.stdout, /alpha ran/);
+  const none = runWalkthrough(['gamma', '--notebooks-dir', notebooks]);
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /no notebook in .* matches gamma/);
+});
