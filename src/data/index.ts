@@ -1,1 +1,4 @@
 export * from './random';
+export * from './idx';
+export * from './fashion-mnist';
+export * from './subset';
