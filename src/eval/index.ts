@@ -1,1 +1,6 @@
-export {};
+/**
+ * Evaluation: exact nearest-neighbour search, kNN classification, retrieval metrics, linear probe,
+ * alignment/uniformity and collapse diagnostics, and the raw-pixel baselines.
+ */
+export * from './inputs';
+export * from './knn-search';
