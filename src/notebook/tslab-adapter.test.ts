@@ -7,7 +7,13 @@ import { canDisplay, createCellRunner, writeDisplayData } from './tslab-adapter'
 
 // tslab resolves imports from the notebook folder's ancestors: a folder inside the repo sees the
 // repo's node_modules (tslab, contrastive-kit), like notebooks/ does.
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
+function findRepoRoot(start: string): string {
+  for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'notebooks')) && fs.existsSync(path.join(dir, 'src', 'package.json'))) return dir;
+  }
+  throw new Error(`no repository root above ${start}`);
+}
+const repoRoot = findRepoRoot(__dirname);
 const workDir = fs.mkdtempSync(path.join(repoRoot, 'build-adapter-test-'));
 const runner = createCellRunner(workDir);
 after(() => {
