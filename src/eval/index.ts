@@ -4,3 +4,5 @@
  */
 export * from './inputs';
 export * from './knn-search';
+export * from './knn-classify';
+export * from './evaluate';

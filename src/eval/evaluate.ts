@@ -1,0 +1,92 @@
+/**
+ * The kit's headline evaluation, shared by every notebook and its results file: weighted kNN
+ * (k = 200, σ = 0.1, InstDisc/MoCo protocol) top-1/top-5 and 1-NN top-1 of test embeddings
+ * against train embeddings, all from ONE exact cosine search.
+ *
+ * @see notebooks/01-contrastive-loss.ipynb
+ */
+import { checkInteger, checkMatrix, checkPositive, checkSameDim, LabelledEmbeddings, numClassesOf, toLabelArray } from './inputs';
+import { nearestNeighborAccuracy, weightedKnnAccuracy } from './knn-classify';
+import { KnnMetric, knnSearch } from './knn-search';
+
+/** Options of {@link evaluateEmbeddings}. */
+export interface EvaluateEmbeddingsOptions {
+  /** Neighbours that vote in the weighted kNN (default 200; clamped to the train size). */
+  k?: number;
+  /** σ of the weights exp(s/σ) (default 0.1). */
+  temperature?: number;
+  /** Similarity (default `'cosine'`, which L2-normalises inside; see {@link KnnMetric}). */
+  metric?: KnnMetric;
+  /** Query rows per matmul (see {@link knnSearch}). */
+  chunkSize?: number;
+  /** Progress callback (queries done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The headline numbers, accuracies in [0, 1]. */
+export interface EmbeddingEvaluation {
+  /** Weighted kNN top-1 (k, σ below). The results files' `knnTop1`. */
+  knnTop1: number;
+  /** Weighted kNN top-5. */
+  knnTop5: number;
+  /** 1-NN top-1. The results files' `oneNNTop1`. */
+  oneNNTop1: number;
+  /** Neighbours that voted (the requested k, clamped to the train size). */
+  k: number;
+  /** σ used. */
+  temperature: number;
+  /** Train (reference) and test (query) sizes. */
+  numTrain: number;
+  numTest: number;
+  /** Wall time of the evaluation, seconds. */
+  seconds: number;
+}
+
+/**
+ * Weighted kNN top-1/top-5 and 1-NN top-1 of `test` against `train`.
+ *
+ * @param train labelled reference embeddings. // embeddings [numTrain, dim], labels [numTrain]
+ * @param test labelled query embeddings. // embeddings [numTest, dim], labels [numTest]
+ * @param options `k` (200), `temperature` σ (0.1), `metric` ('cosine', normalising inside), `chunkSize`, `onProgress`.
+ * @returns `{ knnTop1, knnTop5, oneNNTop1, ... }` in [0, 1].
+ * @example
+ * const { knnTop1, oneNNTop1 } = await evaluateEmbeddings(
+ *   { embeddings: trainEmbeddings, labels: trainLabels },
+ *   { embeddings: testEmbeddings, labels: testLabels },
+ * );
+ */
+export async function evaluateEmbeddings(
+  train: LabelledEmbeddings,
+  test: LabelledEmbeddings,
+  options: EvaluateEmbeddingsOptions = {},
+): Promise<EmbeddingEvaluation> {
+  const fn = 'evaluateEmbeddings';
+  const started = Date.now();
+  if (train === null || typeof train !== 'object') throw new Error(`${fn}: 'train' must be { embeddings, labels }`);
+  if (test === null || typeof test !== 'object') throw new Error(`${fn}: 'test' must be { embeddings, labels }`);
+  const trainEmbeddings = checkMatrix(train.embeddings, fn, 'train.embeddings');
+  const testEmbeddings = checkMatrix(test.embeddings, fn, 'test.embeddings');
+  checkSameDim(trainEmbeddings, testEmbeddings, fn, 'train.embeddings', 'test.embeddings');
+  const trainLabels = toLabelArray(train.labels, fn, 'train.labels', trainEmbeddings.shape[0]);
+  const testLabels = toLabelArray(test.labels, fn, 'test.labels', testEmbeddings.shape[0]);
+  const k = checkInteger(options.k ?? 200, fn, 'k', 1);
+  const temperature = checkPositive(options.temperature ?? 0.1, fn, 'temperature');
+  const neighbors = await knnSearch(testEmbeddings, trainEmbeddings, {
+    k,
+    metric: options.metric,
+    chunkSize: options.chunkSize,
+    onProgress: options.onProgress,
+  });
+  const numClasses = numClassesOf(trainLabels, testLabels);
+  const knn = weightedKnnAccuracy(neighbors, trainLabels, testLabels, { temperature, numClasses });
+  return {
+    knnTop1: knn.top1,
+    knnTop5: knn.top5,
+    oneNNTop1: nearestNeighborAccuracy(neighbors, trainLabels, testLabels),
+    k: neighbors.k,
+    temperature,
+    numTrain: trainEmbeddings.shape[0],
+    numTest: testEmbeddings.shape[0],
+    seconds: (Date.now() - started) / 1000,
+  };
+}
