@@ -6,3 +6,4 @@ export * from './inputs';
 export * from './knn-search';
 export * from './knn-classify';
 export * from './evaluate';
+export * from './raw-pixel-baselines';
