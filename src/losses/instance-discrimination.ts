@@ -1,0 +1,182 @@
+/**
+ * Instance discrimination with a memory bank: Wu, Xiong, Yu & Lin, "Unsupervised Feature Learning
+ * via Non-Parametric Instance Discrimination", CVPR 2018 — https://arxiv.org/abs/1805.01978
+ *
+ * Every training image i is its own class, represented by a memory-bank row mᵢ (the memory of
+ * its last feature). `nonParametricSoftmaxLoss` is the full n-way softmax (paper eq. 2);
+ * `nceLoss` is its noise-contrastive estimate with K uniform noise draws (eqs. 4–8), which needs
+ * the normaliser Z from `estimateNormalizer`.
+ *
+ * @see notebooks/04-instance-discrimination.ipynb
+ */
+import * as tf from '@tensorflow/tfjs';
+import { optionsObject, requireFloat, requireIndices, requireNonEmpty, requirePositive, shapeText } from './checks';
+import { matMulTransposed } from './distances';
+
+/** Options of {@link nonParametricSoftmaxLoss}. */
+export interface NonParametricSoftmaxOptions {
+  /** τ > 0, the softmax temperature. Default 0.07 (paper; lemniscate's CIFAR recipe uses 0.1). */
+  temperature?: number;
+}
+
+/** Options of {@link nceLoss}. */
+export interface NceLossOptions {
+  /** τ > 0. Default 0.07. */
+  temperature?: number;
+  /** Z > 0, the normaliser of P(j|f) = exp(mⱼ·f/τ)/Z, e.g. from {@link estimateNormalizer}. Required. */
+  normalizer?: number;
+}
+
+/** Options of {@link estimateNormalizer}. */
+export interface EstimateNormalizerOptions {
+  /** τ > 0. Default 0.07. */
+  temperature?: number;
+}
+
+function checkBank(fn: string, features: unknown, memory: unknown): { batch: number; dim: number; size: number } {
+  const f = requireFloat(fn, 'features', features, 2, '[batch, dim]');
+  requireNonEmpty(fn, 'features', f, '[batch, dim]');
+  const m = requireFloat(fn, 'memory', memory, 2, '[numInstances, dim]');
+  requireNonEmpty(fn, 'memory', m, '[numInstances, dim]');
+  if (m.shape[1] !== f.shape[1]) {
+    throw new Error(`${fn}: 'memory' must be [numInstances, dim] with dim = ${f.shape[1]} like 'features', got ${shapeText(m.shape)}`);
+  }
+  return { batch: f.shape[0] as number, dim: f.shape[1] as number, size: m.shape[0] as number };
+}
+
+function checkNoise(fn: string, noiseIndices: unknown, batch: number, size: number): number {
+  requireIndices(fn, 'noiseIndices', noiseIndices, 2, '[batch, numNegatives]', size, 'the rows of memory');
+  const shape = (noiseIndices as tf.Tensor).shape as number[];
+  if (shape[0] !== batch || shape[1] < 1) {
+    throw new Error(`${fn}: 'noiseIndices' must be [batch, numNegatives] with batch = ${batch} like 'features' and numNegatives ≥ 1, got ${shapeText(shape)}`);
+  }
+  return shape[1];
+}
+
+/** Logits of every feature against every memory row, mⱼ·f_b/τ. [batch, numInstances] */
+function memoryLogits(features: tf.Tensor2D, memory: tf.Tensor2D, temperature: number): tf.Tensor2D {
+  return tf.tidy(() => tf.div(matMulTransposed(features, memory), temperature) as tf.Tensor2D);
+}
+
+/**
+ * How many times each memory row was drawn as noise for each sample: counts[b, j] = #{k: noise_bk = j}.
+ * Weighting per-row terms by these counts equals summing over the K draws, without materialising
+ * the [batch, K, dim] gather (and without gather gradients, which the wasm backend lacks).
+ */
+function noiseCounts(noiseIndices: tf.Tensor2D, size: number): tf.Tensor2D {
+  return tf.tidy(() => tf.cast(tf.denseBincount<tf.Tensor2D>(noiseIndices, [], size), 'float32') as tf.Tensor2D);
+}
+
+/**
+ * Non-parametric softmax (full n-way instance classification) against a memory bank:
+ *
+ *   L = mean_b [ −m_{i_b}·f_b/τ + log Σⱼ exp(mⱼ·f_b/τ) ],
+ *
+ * i.e. softmax cross-entropy over all n memory rows with the sample's own row i_b as target.
+ * The paper (and lemniscate's LinearAverage) gives the memory no gradient; here `memory` is an
+ * ordinary input, so differentiate with respect to `features` only (as `tf.grad` does when you
+ * pass features alone) and update the bank yourself.
+ *
+ * @param features [batch, dim] current features f_b (L2-normalised in the paper).
+ * @param memory [numInstances, dim] memory bank, row j = v_j.
+ * @param indices [batch] int32, the instance index i_b of each sample, in [0, numInstances).
+ * @param options.temperature τ > 0, default 0.07.
+ * @returns scalar loss.
+ * @see notebooks/04-instance-discrimination.ipynb
+ */
+export function nonParametricSoftmaxLoss(features: tf.Tensor2D, memory: tf.Tensor2D, indices: tf.Tensor1D, options?: NonParametricSoftmaxOptions): tf.Scalar {
+  const fn = 'nonParametricSoftmaxLoss';
+  const { temperature = 0.07 } = optionsObject(fn, options);
+  const { batch, size } = checkBank(fn, features, memory);
+  requireIndices(fn, 'indices', indices, 1, '[batch]', size, 'the rows of memory');
+  if (indices.shape[0] !== batch) throw new Error(`${fn}: 'indices' must be [batch] with batch = ${batch} like 'features', got ${shapeText(indices.shape)}`);
+  requirePositive(fn, 'temperature', temperature);
+  return tf.tidy(() => {
+    const logits = memoryLogits(features, memory, temperature); // [batch, numInstances]
+    const target = tf.oneHot(indices as tf.Tensor1D | tf.Tensor2D, size); // [batch, numInstances]
+    const positiveLogit = tf.sum(tf.mul(logits, target), 1); // [batch]
+    return tf.mean(tf.sub(tf.logSumExp(logits, 1), positiveLogit)) as tf.Scalar;
+  });
+}
+
+/**
+ * NCE loss of InstDisc with uniform noise P_n = 1/n and K noise draws per sample. With
+ * P(j|f) = exp(mⱼ·f/τ)/Z and q = K/n (= K·P_n):
+ *
+ *   L = −(1/B) Σ_b [ log(P(i_b|f_b) / (P(i_b|f_b) + q)) + Σ_k log(q / (P(noise_bk|f_b) + q)) ].
+ *
+ * Computed in log space as softplus(log q − log P) and softplus(log P − log q), which is the same
+ * number without lemniscate's ε = 1e-7 in the denominators and never overflows. As in the paper
+ * (and lemniscate), a noise draw may hit the sample's own index; draw `noiseIndices` yourself
+ * (e.g. `rng.intArray(B*K, n)` from the kit's `Rng`) to exclude it if you wish.
+ *
+ * @param features [batch, dim] current features f_b.
+ * @param memory [numInstances, dim] memory bank.
+ * @param indices [batch] int32 instance index of each sample, in [0, numInstances).
+ * @param noiseIndices [batch, numNegatives] int32 uniform noise draws, in [0, numInstances); numNegatives K < numInstances.
+ * @param options.temperature τ > 0, default 0.07.
+ * @param options.normalizer Z > 0 (required): see {@link estimateNormalizer}.
+ * @returns scalar loss.
+ * @see notebooks/04-instance-discrimination.ipynb
+ */
+export function nceLoss(features: tf.Tensor2D, memory: tf.Tensor2D, indices: tf.Tensor1D, noiseIndices: tf.Tensor2D, options?: NceLossOptions): tf.Scalar {
+  const fn = 'nceLoss';
+  const { temperature = 0.07, normalizer } = optionsObject(fn, options);
+  const { batch, size } = checkBank(fn, features, memory);
+  requireIndices(fn, 'indices', indices, 1, '[batch]', size, 'the rows of memory');
+  if (indices.shape[0] !== batch) throw new Error(`${fn}: 'indices' must be [batch] with batch = ${batch} like 'features', got ${shapeText(indices.shape)}`);
+  const numNegatives = checkNoise(fn, noiseIndices, batch, size);
+  if (numNegatives >= size) {
+    throw new Error(`${fn}: 'noiseIndices' must draw numNegatives K < numInstances n (q = K/n < 1), got K = ${numNegatives}, n = ${size}`);
+  }
+  requirePositive(fn, 'temperature', temperature);
+  if (normalizer === undefined) throw new Error(`${fn}: 'normalizer' (Z) is required, e.g. { normalizer: estimateNormalizer(features, memory, noiseIndices) }`);
+  requirePositive(fn, 'normalizer', normalizer);
+  const logQ = Math.log(numNegatives / size);
+  const logZ = Math.log(normalizer);
+  return tf.tidy(() => {
+    const logP = tf.sub(memoryLogits(features, memory, temperature), logZ); // [batch, numInstances] log P(j|f_b)
+    const positiveLogP = tf.sum(tf.mul(logP, tf.oneHot(indices as tf.Tensor1D | tf.Tensor2D, size)), 1); // [batch]
+    const dataTerm = tf.sum(tf.softplus(tf.sub(logQ, positiveLogP))); // −Σ_b log h(i_b)
+    const counts = noiseCounts(noiseIndices, size); // [batch, numInstances]
+    const noiseTerm = tf.sum(tf.mul(counts, tf.softplus(tf.sub(logP, logQ)))); // −Σ_{b,k} log(1 − h(noise_bk))
+    return tf.div(tf.add(dataTerm, noiseTerm), batch) as tf.Scalar;
+  });
+}
+
+/**
+ * Monte-Carlo estimate of the NCE normaliser, as in the paper:
+ *
+ *   Z = n · mean_{b,k} exp(m_{noise_bk}·f_b/τ).
+ *
+ * lemniscate computes it once, on the first batch, and keeps it fixed (its mean also includes the
+ * positive column); re-estimating it, or keeping a moving average, is a common fix. Computed in
+ * log space, returned as a plain number (not differentiable).
+ *
+ * @param features [batch, dim].
+ * @param memory [numInstances, dim].
+ * @param noiseIndices [batch, numNegatives] int32 in [0, numInstances).
+ * @param options.temperature τ > 0, default 0.07.
+ * @returns Z > 0.
+ * @see notebooks/04-instance-discrimination.ipynb
+ */
+export function estimateNormalizer(features: tf.Tensor2D, memory: tf.Tensor2D, noiseIndices: tf.Tensor2D, options?: EstimateNormalizerOptions): number {
+  const fn = 'estimateNormalizer';
+  const { temperature = 0.07 } = optionsObject(fn, options);
+  const { batch, size } = checkBank(fn, features, memory);
+  const numNegatives = checkNoise(fn, noiseIndices, batch, size);
+  requirePositive(fn, 'temperature', temperature);
+  const logMeanExp = tf.tidy(() => {
+    const logits = memoryLogits(features, memory, temperature); // [batch, numInstances]
+    const logCounts = tf.log(noiseCounts(noiseIndices, size)); // −∞ where a row was not drawn
+    const total = tf.logSumExp(tf.reshape(tf.add(logits, logCounts), [-1]));
+    return tf.sub(total, Math.log(batch * numNegatives));
+  });
+  const value = logMeanExp.dataSync()[0];
+  logMeanExp.dispose();
+  const normalizer = size * Math.exp(value);
+  if (!Number.isFinite(normalizer) || !(normalizer > 0)) {
+    throw new Error(`${fn}: the estimate of Z is ${normalizer} (log-mean-exp ${value}); are 'features' and 'memory' finite and is 'temperature' sensible?`);
+  }
+  return normalizer;
+}
