@@ -6,6 +6,7 @@
  * @see notebooks/00-setup.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import { patchWasmKernels, WASM_KERNEL_PATCHES } from './wasm-patches';
 
 /** The kit's names for the backends it can run on. */
 export type BackendName = 'node' | 'wasm' | 'cpu';
@@ -27,6 +28,13 @@ const ENV_VARIABLE = 'CONTRASTIVE_KIT_BACKEND';
 const activationHooks: Array<(choice: BackendChoice) => void | Promise<void>> = [];
 
 let current: BackendChoice | null = null;
+
+/** The sentence the reasons use for the kit's wasm kernel patches. */
+function patchesNote(): string {
+  const added = WASM_KERNEL_PATCHES.filter((patch) => patch.kind === 'added').map((patch) => patch.kernelName);
+  const replaced = WASM_KERNEL_PATCHES.filter((patch) => patch.kind === 'replaced').map((patch) => patch.kernelName);
+  return `with the kit's kernel patches (added ${added.join(', ')}; faster ${replaced.join(', ')})`;
+}
 
 /**
  * Registers `hook` to run whenever {@link selectBackend} activates a backend.
@@ -65,6 +73,7 @@ async function activate(name: BackendName): Promise<void> {
     require('@tensorflow/tfjs-node');
   } else if (name === 'wasm') {
     require('@tensorflow/tfjs-backend-wasm');
+    patchWasmKernels();
   }
   const ok = await tf.setBackend(TFJS_NAMES[name]);
   if (!ok) throw new Error(`tf.setBackend('${TFJS_NAMES[name]}') returned false`);
@@ -96,7 +105,8 @@ export async function selectBackend(options: { force?: BackendName } = {}): Prom
     }
     await activate(forced);
     const source = options.force !== undefined ? 'the caller' : `${ENV_VARIABLE}=${forced}`;
-    choice = { name: forced, tfjsName: TFJS_NAMES[forced], reason: `forced by ${source}` };
+    const note = forced === 'wasm' ? `, ${patchesNote()}` : '';
+    choice = { name: forced, tfjsName: TFJS_NAMES[forced], reason: `forced by ${source}${note}` };
   } else if (tfjsNodeAvailable()) {
     await activate('node');
     choice = { name: 'node', tfjsName: 'tensorflow', reason: '@tensorflow/tfjs-node is installed (native TensorFlow)' };
@@ -106,7 +116,7 @@ export async function selectBackend(options: { force?: BackendName } = {}): Prom
       choice = {
         name: 'wasm',
         tfjsName: 'wasm',
-        reason: '@tensorflow/tfjs-node is not installed here, so the wasm backend is used',
+        reason: `@tensorflow/tfjs-node is not installed here, so the wasm backend is used, ${patchesNote()}`,
       };
     } catch (error) {
       await activate('cpu');
@@ -121,6 +131,11 @@ export async function selectBackend(options: { force?: BackendName } = {}): Prom
   for (const hook of activationHooks) await hook(choice);
   return choice;
 }
+
+// The wasm kernel patches register when wasm is activated (they also register at package load).
+onBackendActivated((choice) => {
+  if (choice.name === 'wasm') patchWasmKernels();
+});
 
 /** The backend chosen by {@link selectBackend}, or null before it ran. */
 export function currentBackend(): BackendChoice | null {

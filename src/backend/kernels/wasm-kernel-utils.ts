@@ -1,0 +1,78 @@
+/**
+ * Small helpers shared by the kit's wasm kernel patches: call another wasm kernel from inside a
+ * kernel, and free intermediate buffers. Not for notebooks; the patches register themselves.
+ *
+ * Inside a kernel function tfjs hands over `TensorInfo`s (data id + shape + dtype), not tensors:
+ * intermediates made by calling other kernels must be freed with {@link disposeIntermediate}.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** The parts of the wasm backend (`BackendWasm`) that the patches use. */
+export interface WasmBackendLike {
+  /** Frees a buffer (or drops one reference to it). */
+  disposeData(dataId: object, force?: boolean): boolean;
+  /** Allocates an output buffer on the wasm heap. */
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  /** A typed-array view of a buffer on the wasm heap (invalid after the heap grows). */
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+/** The kernels the patches call, as tfjs' wasm backend registered them (never a patched one). */
+const originals = new Map<string, tf.KernelConfig>();
+
+/** Remembers tfjs' own wasm kernel `kernelName` before a patch replaces it. */
+export function rememberOriginalKernel(kernelName: string, config: tf.KernelConfig): void {
+  if (!originals.has(kernelName)) originals.set(kernelName, config);
+}
+
+/** tfjs' own wasm kernel `kernelName` (as shipped), or null when the wasm backend has none. */
+export function originalKernel(kernelName: string): tf.KernelConfig | null {
+  return originals.get(kernelName) ?? tf.getKernel(kernelName, 'wasm') ?? null;
+}
+
+/**
+ * Runs tfjs' own wasm kernel `kernelName` on tensor infos and returns its single output.
+ *
+ * @param kernelName a kernel name such as `Transpose`.
+ * @param inputs the kernel's named inputs.
+ * @param backend the wasm backend instance handed to the calling kernel.
+ * @param attrs the kernel's attributes.
+ */
+export function runWasmKernel(
+  kernelName: string,
+  inputs: tf.NamedTensorInfoMap,
+  backend: WasmBackendLike,
+  attrs: tf.NamedAttrMap = {},
+): tf.TensorInfo {
+  const config = originalKernel(kernelName);
+  if (config === null) throw new Error(`contrastive-kit wasm patches: kernel '${kernelName}' is not registered for 'wasm'`);
+  const out = config.kernelFunc({ inputs, backend, attrs });
+  if (Array.isArray(out)) {
+    throw new Error(`contrastive-kit wasm patches: kernel '${kernelName}' returned ${out.length} outputs, expected one`);
+  }
+  return out;
+}
+
+/** Frees an intermediate made inside a kernel. */
+export function disposeIntermediate(backend: WasmBackendLike, info: tf.TensorInfo): void {
+  backend.disposeData(info.dataId);
+}
+
+/** Transposes `x` by `perm` with the wasm Transpose kernel (the caller frees the result). */
+export function transposeInfo(backend: WasmBackendLike, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
+  return runWasmKernel('Transpose', { x }, backend, { perm });
+}
+
+/** Swaps the last two axes of `x` (the caller frees the result). */
+export function swapLastTwoAxes(backend: WasmBackendLike, x: tf.TensorInfo): tf.TensorInfo {
+  const rank = x.shape.length;
+  const perm = x.shape.map((_, axis) => axis);
+  perm[rank - 2] = rank - 1;
+  perm[rank - 1] = rank - 2;
+  return transposeInfo(backend, x, perm);
+}
+
+/** Formats a shape for error messages: `[2,3]`. */
+export function shapeText(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}

@@ -1,0 +1,105 @@
+/**
+ * The kit's kernel patches for tfjs' wasm backend, registered with `tf.registerKernel`.
+ *
+ * As shipped (tfjs 4.22) the wasm backend cannot train a conv net (no `Conv2DBackpropFilter`),
+ * cannot back-propagate through `tf.gather` (no `UnsortedSegmentSum`), and runs transposed matrix
+ * products — every dense layer's backward pass — through a slow loop. The patches below fix that
+ * by re-expressing each op with the backend's fast XNNPACK kernels (see each kernel's file).
+ * They only touch the wasm backend; cpu and tfjs-node are unchanged.
+ *
+ * The package registers them when it loads, and again (idempotently) when
+ * {@link selectBackend} activates wasm.
+ *
+ * @see notebooks/00-setup.ipynb
+ */
+import * as tf from '@tensorflow/tfjs';
+import { batchMatMulPatch, fusedMatMulPatch } from './kernels/batch-mat-mul';
+import { conv2DBackpropFilterPatch } from './kernels/conv2d-backprop-filter';
+import { conv2DBackpropInputPatch } from './kernels/conv2d-backprop-input';
+import { unsortedSegmentSumPatch } from './kernels/unsorted-segment-sum';
+import { rememberOriginalKernel } from './kernels/wasm-kernel-utils';
+
+/** One patched (or added) wasm kernel. */
+export interface WasmKernelPatch {
+  /** tfjs' kernel name, e.g. `Conv2DBackpropFilter`. */
+  kernelName: string;
+  /** `added` when the wasm backend has no such kernel, `replaced` when the patch is faster. */
+  kind: 'added' | 'replaced';
+  /** What the patch does, for reports. */
+  description: string;
+  /** The kernel function. */
+  kernelFunc: tf.KernelFunc;
+}
+
+/** The kit's wasm kernel patches. */
+export const WASM_KERNEL_PATCHES: readonly WasmKernelPatch[] = [
+  {
+    kernelName: 'Conv2DBackpropFilter',
+    kind: 'added',
+    description: 'conv filter gradient as an XNNPACK Conv2D on transposed operands',
+    kernelFunc: conv2DBackpropFilterPatch,
+  },
+  {
+    kernelName: 'Conv2DBackpropInput',
+    kind: 'replaced',
+    description: 'conv input gradient (stride 1) as an XNNPACK Conv2D with the rotated filter',
+    kernelFunc: conv2DBackpropInputPatch,
+  },
+  {
+    kernelName: 'BatchMatMul',
+    kind: 'replaced',
+    description: 'transposed operands are transposed up front, then the XNNPACK matmul runs',
+    kernelFunc: batchMatMulPatch,
+  },
+  {
+    kernelName: '_FusedMatMul',
+    kind: 'replaced',
+    description: 'same transposed-operand fast path as BatchMatMul',
+    kernelFunc: fusedMatMulPatch,
+  },
+  {
+    kernelName: 'UnsortedSegmentSum',
+    kind: 'added',
+    description: 'segment sums (the gradient of tf.gather)',
+    kernelFunc: unsortedSegmentSumPatch,
+  },
+];
+
+/** Marks kernel functions installed by the kit, so that patching twice is a no-op. */
+const PATCH_MARK = Symbol.for('contrastive-kit.wasmKernelPatch');
+
+function isPatched(config: tf.KernelConfig | undefined): boolean {
+  return config !== undefined && (config.kernelFunc as unknown as Record<symbol, unknown>)[PATCH_MARK] === true;
+}
+
+/**
+ * Registers the kit's wasm kernel patches (loading `@tensorflow/tfjs-backend-wasm` first, so that
+ * its own kernels are registered and can be replaced). Safe to call any number of times.
+ *
+ * @returns the names of the patched kernels, or an empty list when the wasm backend is not installed.
+ */
+export function patchWasmKernels(): string[] {
+  try {
+    require('@tensorflow/tfjs-backend-wasm');
+  } catch {
+    return [];
+  }
+  for (const patch of WASM_KERNEL_PATCHES) {
+    const existing = tf.getKernel(patch.kernelName, 'wasm');
+    if (isPatched(existing)) continue;
+    if (existing !== undefined) {
+      rememberOriginalKernel(patch.kernelName, existing);
+      tf.unregisterKernel(patch.kernelName, 'wasm');
+    }
+    const kernelFunc: tf.KernelFunc = (args) => patch.kernelFunc(args);
+    (kernelFunc as unknown as Record<symbol, unknown>)[PATCH_MARK] = true;
+    // The shipped kernel's setup (binding its wasm function) must still run when the backend starts.
+    tf.registerKernel({ kernelName: patch.kernelName, backendName: 'wasm', kernelFunc, setupFunc: existing?.setupFunc });
+  }
+  return WASM_KERNEL_PATCHES.map((patch) => patch.kernelName);
+}
+
+/** Whether the kit's patches are the kernels currently registered for wasm. */
+export function wasmKernelsPatched(): boolean {
+  return WASM_KERNEL_PATCHES.every((patch) => isPatched(tf.getKernel(patch.kernelName, 'wasm')));
+}
