@@ -5,3 +5,4 @@ export { canDisplay, writeDisplayData, createCellRunner, tslabVersion } from './
 export type { MimeBundle, NotebookOutput, CellResult, CellRunner, CellRunnerOptions } from './tslab-adapter';
 export * from './tour';
 export * from './assertions';
+export * from './results';

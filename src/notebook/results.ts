@@ -1,0 +1,102 @@
+/**
+ * Results files: each notebook writes its headline numbers, computed in the run, to
+ * `build/results/<notebook-name>.json` — one object per method/ablation arm, the main one first.
+ * The walkthrough collects them into its summary.
+ *
+ * @see notebooks/01-contrastive-loss.ipynb
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import writeFileAtomic from 'write-file-atomic';
+
+/** One row of a notebook's results (fractions are 0–1). */
+export interface ResultRow {
+  /** The notebook's name, e.g. `02-triplet-loss`. */
+  notebook: string;
+  /** The method or ablation arm, e.g. `triplet (semi-hard)`. */
+  method: string;
+  /** `full` or `fast` (CONTRASTIVE_KIT_FAST). */
+  mode: 'full' | 'fast';
+  /** The backend the run used (`node`, `wasm`, `cpu`). */
+  backend: string;
+  /** Number of training images. */
+  train: number;
+  /** Number of test images. */
+  test: number;
+  /** Training epochs (fractions allowed). */
+  epochs: number;
+  /** Training wall time in seconds. */
+  seconds: number;
+  /** Weighted kNN top-1 (k=200, σ=0.1, cosine on L2-normalised embeddings). */
+  knnTop1: number;
+  /** 1-NN top-1 on the same embeddings. */
+  oneNNTop1: number;
+  /** 1-NN top-1 on raw pixels, same train/test split. */
+  rawPixelOneNNTop1: number;
+  /** Anything else worth keeping (numbers or strings). */
+  [extra: string]: unknown;
+}
+
+const REQUIRED: Array<[keyof ResultRow, 'string' | 'number']> = [
+  ['notebook', 'string'], ['method', 'string'], ['mode', 'string'], ['backend', 'string'],
+  ['train', 'number'], ['test', 'number'], ['epochs', 'number'], ['seconds', 'number'],
+  ['knnTop1', 'number'], ['oneNNTop1', 'number'], ['rawPixelOneNNTop1', 'number'],
+];
+
+/** Throws, naming the row and field, unless `row` is a complete, finite {@link ResultRow}. */
+export function validateResultRow(row: unknown, where = 'row'): asserts row is ResultRow {
+  if (row === null || typeof row !== 'object') throw new Error(`writeResults: ${where} must be an object`);
+  const record = row as Record<string, unknown>;
+  for (const [key, type] of REQUIRED) {
+    const value = record[key as string];
+    if (typeof value !== type) throw new Error(`writeResults: ${where}.${String(key)} must be a ${type}, got ${JSON.stringify(value)}`);
+    if (type === 'number' && !Number.isFinite(value)) throw new Error(`writeResults: ${where}.${String(key)} must be finite, got ${value}`);
+  }
+  if (record.mode !== 'full' && record.mode !== 'fast') throw new Error(`writeResults: ${where}.mode must be 'full' or 'fast', got ${JSON.stringify(record.mode)}`);
+  for (const key of ['knnTop1', 'oneNNTop1', 'rawPixelOneNNTop1']) {
+    const value = record[key] as number;
+    if (value < 0 || value > 1) throw new Error(`writeResults: ${where}.${key} must be a fraction in [0, 1], got ${value}`);
+  }
+}
+
+/** The folder results go to: `$CONTRASTIVE_KIT_RESULTS_DIR` or `build/results` of the repo. */
+export function resultsDir(): string {
+  if (process.env.CONTRASTIVE_KIT_RESULTS_DIR) return path.resolve(process.env.CONTRASTIVE_KIT_RESULTS_DIR);
+  // dist/notebook/results.js → repo root is three folders up from dist/notebook.
+  return path.resolve(__dirname, '..', '..', '..', 'build', 'results');
+}
+
+/**
+ * Writes a notebook's results atomically to `build/results/<notebook>.json` and returns the path.
+ *
+ * @param notebook the notebook's name; every row's `notebook` must match it.
+ * @param rows one row per method/ablation arm, the main result first.
+ */
+export function writeResults(notebook: string, rows: ResultRow[]): string {
+  if (typeof notebook !== 'string' || !/^\d\d-[\w-]+$/.test(notebook)) {
+    throw new Error(`writeResults: 'notebook' must be a notebook name like '01-contrastive-loss', got ${JSON.stringify(notebook)}`);
+  }
+  if (!Array.isArray(rows) || rows.length === 0) throw new Error("writeResults: 'rows' must be a non-empty array");
+  rows.forEach((row, index) => {
+    validateResultRow(row, `rows[${index}]`);
+    if (row.notebook !== notebook) throw new Error(`writeResults: rows[${index}].notebook is '${row.notebook}', expected '${notebook}'`);
+  });
+  const dir = resultsDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${notebook}.json`);
+  writeFileAtomic.sync(file, JSON.stringify(rows.length === 1 ? rows[0] : rows, null, 2) + '\n');
+  return file;
+}
+
+/** Reads and validates a results file; always returns an array of rows. */
+export function readResults(file: string): ResultRow[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`readResults: cannot read '${file}': ${(error as Error).message}`);
+  }
+  const rows = Array.isArray(parsed) ? parsed : [parsed];
+  rows.forEach((row, index) => validateResultRow(row, `${path.basename(file)}[${index}]`));
+  return rows as ResultRow[];
+}
