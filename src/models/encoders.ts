@@ -16,7 +16,7 @@
  * optimizer.minimize(loss); // gradients from both branches add up in the same variables
  * ```
  *
- * @see notebooks/01-drlim-contrastive.ipynb
+ * @see notebooks/01-contrastive-loss.ipynb
  * @see notebooks/05-moco.ipynb
  */
 import * as tf from '@tensorflow/tfjs';

@@ -8,7 +8,7 @@
  * - any other kernel (a linear output) gets Glorot (Xavier) uniform, limit √(6 / (fanIn + fanOut));
  * - biases are zero; BatchNorm γ = 1, β = 0, moving mean 0, moving variance 1.
  *
- * @see notebooks/01-drlim-contrastive.ipynb
+ * @see notebooks/01-contrastive-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/random';

@@ -11,7 +11,7 @@
  * The author called the two equivalent in practice (lemniscate#11). Every write records the step
  * (`ages`) so the staleness of the negatives can be measured.
  *
- * @see notebooks/04-instdisc.ipynb
+ * @see notebooks/04-instance-discrimination.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng, rngFor } from '../data/random';

@@ -2,7 +2,7 @@
  * The L2-normalise step that puts embeddings on the unit sphere, where a dot product is a cosine
  * similarity (InstDisc, MoCo and N-pair all compare unit vectors).
  *
- * @see notebooks/04-instdisc.ipynb
+ * @see notebooks/04-instance-discrimination.ipynb
  * @see notebooks/05-moco.ipynb
  */
 import * as tf from '@tensorflow/tfjs';

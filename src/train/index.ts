@@ -1,1 +1,3 @@
-export {};
+export * from './schedules';
+export * from './batches';
+export * from './loop';
