@@ -7,3 +7,4 @@ export * from './knn-search';
 export * from './knn-classify';
 export * from './evaluate';
 export * from './raw-pixel-baselines';
+export * from './retrieval';
