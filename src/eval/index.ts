@@ -8,3 +8,4 @@ export * from './knn-classify';
 export * from './evaluate';
 export * from './raw-pixel-baselines';
 export * from './retrieval';
+export * from './alignment-uniformity';
