@@ -1,3 +1,5 @@
 export * from './schedules';
 export * from './batches';
 export * from './loop';
+export * from './checkpoint-file';
+export * from './checkpoint';

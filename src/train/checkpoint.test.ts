@@ -1,0 +1,194 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { configDifferences, loadOrTrain, restoreTrainingState, saveTrainingState, TrainingState } from './checkpoint';
+import { checkpointExists, readCheckpoint } from './checkpoint-file';
+import { createMlpEncoder } from '../models/encoders';
+import { MocoQueue } from '../models/queue';
+import { MemoryBank } from '../models/memory-bank';
+import { Rng } from '../data/random';
+
+const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-checkpoint-test-'));
+process.on('exit', () => fs.rmSync(tempRoot, { recursive: true, force: true }));
+let counter = 0;
+const freshDir = () => path.join(tempRoot, `run-${++counter}`);
+
+function makeState(seed: number): TrainingState & { models: { encoder: tf.LayersModel }; optimizer: tf.Optimizer; queue: MocoQueue; memoryBank: MemoryBank; rngs: { data: Rng }; variables: { temperature: tf.Variable } } {
+  return {
+    models: { encoder: createMlpEncoder({ inputShape: [3], hiddenUnits: [4], outputDim: 2, rng: new Rng(seed) }) },
+    optimizer: tf.train.adam(0.01),
+    queue: new MocoQueue({ queueSize: 4, dim: 2, rng: new Rng(seed) }),
+    memoryBank: new MemoryBank({ size: 5, dim: 2, rng: new Rng(seed) }),
+    rngs: { data: new Rng(11) },
+    variables: { temperature: tf.variable(tf.scalar(0.07 * seed)) },
+  };
+}
+
+function disposeState(state: ReturnType<typeof makeState>): void {
+  state.models.encoder.dispose();
+  state.optimizer.dispose();
+  state.queue.dispose();
+  state.memoryBank.dispose();
+  state.variables.temperature.dispose();
+}
+
+const x = () => tf.tensor2d([[1, 2, 3], [-1, 0, 2]]);
+function adamStep(state: ReturnType<typeof makeState>): void {
+  const input = x();
+  const model = state.models.encoder;
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  tf.dispose(state.optimizer.minimize(() => tf.sum(tf.square(model.apply(input) as tf.Tensor)) as tf.Scalar, true, variables) as tf.Scalar);
+  input.dispose();
+}
+const weightsOf = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
+
+test('checkpoint round trip: weights, Adam state, queue, memory bank, RNG, variables, config and metrics', async () => {
+  const dir = freshDir();
+  const a = makeState(1);
+  for (let i = 0; i < 3; i++) adamStep(a);
+  const keys = tf.tensor2d([[1, 0], [0, 1]]);
+  a.queue.enqueue(keys, [3, 4]);
+  a.memoryBank.momentumUpdate([2, 0], keys, 5);
+  a.rngs.data.uniformArray(7);
+  a.rngs.data.normal(); // leaves a cached second normal: part of the state
+  await saveTrainingState(dir, a, { config: { lr: 0.01, epochs: 2 }, metrics: { loss: [3, 2, 1] }, progress: { step: 3, epoch: 0 }, extra: { normalizer: 123.5 } });
+
+  const b = makeState(2);
+  adamStep(b); // b's optimizer already has slots: restoring must replace them
+  const restored = await restoreTrainingState(dir, b, { config: { epochs: 2, lr: 0.01 } });
+  assert.deepEqual(restored.metrics, { loss: [3, 2, 1] });
+  assert.deepEqual(restored.progress, { step: 3, epoch: 0 });
+  assert.deepEqual(restored.extra, { normalizer: 123.5 });
+  assert.deepEqual(weightsOf(b.models.encoder), weightsOf(a.models.encoder));
+  assert.deepEqual(b.queue.getState(), a.queue.getState());
+  assert.deepEqual(b.memoryBank.getState(), a.memoryBank.getState());
+  assert.equal(b.variables.temperature.dataSync()[0], a.variables.temperature.dataSync()[0]);
+  assert.deepEqual(b.rngs.data.uniformArray(5), a.rngs.data.uniformArray(5));
+  assert.equal(b.rngs.data.normal(), a.rngs.data.normal());
+  // The optimizer state came back: one more identical step gives identical weights.
+  adamStep(a);
+  adamStep(b);
+  assert.deepEqual(weightsOf(b.models.encoder), weightsOf(a.models.encoder));
+  keys.dispose();
+  disposeState(a);
+  disposeState(b);
+});
+
+test('checkpoint: truncated, corrupt or edited files are detected with an explanation', async () => {
+  const dir = freshDir();
+  const a = makeState(1);
+  await saveTrainingState(dir, a, { config: { k: 1 } });
+  const data = path.join(dir, 'tensors.bin');
+  const manifest = path.join(dir, 'manifest.json');
+  const good = fs.readFileSync(data);
+  const goodManifest = fs.readFileSync(manifest, 'utf8');
+
+  fs.writeFileSync(data, good.subarray(0, good.length - 10));
+  assert.throws(() => readCheckpoint(dir), /tensors.bin has \d+ bytes, the manifest says \d+ \(truncated\?\)/);
+  const flipped = Buffer.from(good);
+  flipped[17] ^= 0xff;
+  fs.writeFileSync(data, flipped);
+  assert.throws(() => readCheckpoint(dir), /tensors.bin checksum mismatch .*the file is corrupt/);
+  fs.writeFileSync(data, good);
+  fs.writeFileSync(manifest, goodManifest.slice(0, goodManifest.length / 2));
+  assert.throws(() => readCheckpoint(dir), /manifest.json is not valid JSON \(truncated or corrupt\)/);
+  fs.writeFileSync(manifest, goodManifest.replace('"k": 1', '"k": 2'));
+  assert.throws(() => readCheckpoint(dir), /manifest.json checksum mismatch/);
+  fs.writeFileSync(manifest, goodManifest);
+  assert.doesNotThrow(() => readCheckpoint(dir));
+  disposeState(a);
+});
+
+test('checkpoint: a config mismatch lists every differing key; a shape mismatch names the weight', async () => {
+  const dir = freshDir();
+  const a = makeState(1);
+  await saveTrainingState(dir, a, { config: { learningRate: 0.01, queueSize: 4, augment: { crop: 0.2 } } });
+  await assert.rejects(
+    restoreTrainingState(dir, a, { config: { learningRate: 0.001, queueSize: 4, augment: { crop: 0.08 }, temperature: 0.2 } }),
+    (error: Error) => {
+      assert.match(error.message, /was made with another config \(3 differences\)/);
+      assert.match(error.message, /augment\.crop: checkpoint 0\.2, now 0\.08/);
+      assert.match(error.message, /learningRate: checkpoint 0\.01, now 0\.001/);
+      assert.match(error.message, /temperature: checkpoint missing, now 0\.2/);
+      return true;
+    },
+  );
+  const wider = { ...makeState(1), models: { encoder: createMlpEncoder({ inputShape: [3], hiddenUnits: [5], outputDim: 2, rng: new Rng(1) }) } };
+  const before = weightsOf(wider.models.encoder);
+  await assert.rejects(restoreTrainingState(dir, wider, { config: { learningRate: 0.01, queueSize: 4, augment: { crop: 0.2 } } }), /model 'encoder' weight 0 \(.*kernel\) is \[3,4\] in the checkpoint, \[3,5\] now/);
+  assert.deepEqual(weightsOf(wider.models.encoder), before, 'nothing is restored when validation fails');
+  assert.deepEqual(configDifferences({ a: [1, 2] }, { a: [1, 2] }), []);
+  disposeState(a);
+  disposeState(wider);
+});
+
+test('checkpoint: an interrupted or failed save leaves the previous checkpoint usable', async () => {
+  const dir = freshDir();
+  const a = makeState(1);
+  await saveTrainingState(dir, a, { config: { version: 1 } });
+  // 1. A save that fails midway (a disposed model cannot be read) changes nothing.
+  const broken = makeState(3);
+  broken.models.encoder.dispose();
+  await assert.rejects(saveTrainingState(dir, broken, { config: { version: 2 } }));
+  assert.deepEqual((readCheckpoint(dir).manifest.json as { config: unknown }).config, { version: 1 });
+  assert.deepEqual(fs.readdirSync(tempRoot).filter((n) => n.startsWith(path.basename(dir) + '.')), [], 'no temporary folder left behind');
+  // 2. A crash after writing a new folder but before renaming it: only a .tmp folder with partial files.
+  const partial = `${dir}.tmp-crashed`;
+  fs.mkdirSync(partial);
+  fs.writeFileSync(path.join(partial, 'tensors.bin'), 'partial');
+  assert.deepEqual((readCheckpoint(dir).manifest.json as { config: unknown }).config, { version: 1 });
+  // 3. A crash between moving the old checkpoint aside and renaming the new one into place.
+  fs.renameSync(dir, `${dir}.old-999-1`);
+  assert.ok(checkpointExists(dir));
+  const recovered = readCheckpoint(dir);
+  assert.equal(recovered.dir, `${dir}.old-999-1`);
+  assert.deepEqual((recovered.manifest.json as { config: unknown }).config, { version: 1 });
+  // The next successful save replaces it and cleans up what was left aside.
+  await saveTrainingState(dir, a, { config: { version: 3 } });
+  assert.deepEqual((readCheckpoint(dir).manifest.json as { config: unknown }).config, { version: 3 });
+  assert.ok(!fs.existsSync(`${dir}.old-999-1`));
+  disposeState(a);
+  broken.optimizer.dispose();
+  broken.queue.dispose();
+  broken.memoryBank.dispose();
+  broken.variables.temperature.dispose();
+});
+
+test('loadOrTrain: trains and saves the first time, loads the second, retrains on a config change', async () => {
+  const dir = freshDir();
+  let trainings = 0;
+  const run = async (config: Record<string, unknown>, seed: number) => {
+    const state = makeState(seed);
+    const result = await loadOrTrain({
+      dir,
+      config,
+      state,
+      train: () => {
+        trainings += 1;
+        adamStep(state);
+        return { finalLoss: 0.5 };
+      },
+      extra: () => ({ normalizer: 42 }),
+      verbose: false,
+    });
+    const weights = weightsOf(state.models.encoder);
+    disposeState(state);
+    return { result, weights };
+  };
+  const first = await run({ epochs: 1 }, 1);
+  assert.equal(first.result.loaded, false);
+  assert.match(first.result.reason, /no checkpoint at .* yet/);
+  const second = await run({ epochs: 1 }, 2);
+  assert.equal(second.result.loaded, true);
+  assert.deepEqual(second.result.metrics, { finalLoss: 0.5 });
+  assert.deepEqual(second.result.extra, { normalizer: 42 });
+  assert.deepEqual(second.weights, first.weights, 'the loaded model has the trained weights');
+  assert.equal(trainings, 1);
+  const third = await run({ epochs: 2 }, 1);
+  assert.equal(third.result.loaded, false);
+  assert.match(third.result.reason, /epochs: checkpoint 1, now 2/);
+  assert.equal(trainings, 2);
+});
