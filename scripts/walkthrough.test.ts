@@ -108,3 +108,29 @@ test('selecting notebooks by name runs only those', () => {
   assert.equal(none.status, 2);
   assert.match(none.stderr, /no notebook in .* matches gamma/);
 });
+
+test('results written by notebooks are collected into summary.json and summary.md', () => {
+  const notebooks = path.join(workDir, 'results');
+  const resultsDir = path.join(workDir, 'results-out');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  fs.writeFileSync(path.join(resultsDir, '02-stale.json'), '{"broken": ');
+  writeNotebookFixture(notebooks, '01-scored', [
+    {
+      code:
+        'import { writeResults } from "contrastive-kit";\n' +
+        'const row = { notebook: "01-scored", method: "toy", mode: "fast" as const, backend: "cpu", train: 10, test: 5,\n' +
+        '  epochs: 1, seconds: 2, knnTop1: 0.9, oneNNTop1: 0.8, rawPixelOneNNTop1: 0.7 };\n' +
+        'writeResults("01-scored", [row, { ...row, method: "other arm", knnTop1: 0.5 }]);',
+    },
+  ]);
+  writeNotebookFixture(notebooks, '02-stale', [{ code: 'console.log("writes no results");' }]);
+  const result = runWalkthrough(['--notebooks-dir', notebooks, '--output-dir', path.join(workDir, 'results-nb'), '--results-dir', resultsDir]);
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.equal(fs.existsSync(path.join(resultsDir, '02-stale.json')), false, 'a stale results file is removed before its notebook runs');
+  const summary = JSON.parse(fs.readFileSync(path.join(resultsDir, 'summary.json'), 'utf8'));
+  assert.deepEqual(summary.rows.map((r: { method: string }) => r.method), ['toy', 'other arm']);
+  assert.match(summary.command, /^npm run walkthrough -- --notebooks-dir/);
+  const markdown = fs.readFileSync(path.join(resultsDir, 'summary.md'), 'utf8');
+  assert.match(markdown, /\| 01-scored \| toy \| fast \| cpu \| 10 \| 5 \| 1 \| 2 \| 90\.00 % \| 80\.00 % \| 70\.00 % \|/);
+  assert.match(result.stdout, /Results \(.*summary\.md/);
+});

@@ -15,6 +15,7 @@ import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { listNotebooks, notebookName } from './lib/notebook-file';
+import { summaryMarkdown, writeResultsSummary } from './lib/results-summary';
 import { BUILD_DIR, NOTEBOOKS_DIR } from './lib/repo';
 import type { RunnerMessage } from './execute-notebook';
 
@@ -26,6 +27,8 @@ export interface WalkthroughOptions {
   filters: string[];
   notebooksDir: string;
   outputDir: string;
+  /** Where notebooks write results (CONTRASTIVE_KIT_RESULTS_DIR for them). */
+  resultsDir: string;
 }
 
 /** One row of the summary. */
@@ -46,6 +49,7 @@ export function parseArgs(argv: string[]): WalkthroughOptions {
     filters: [],
     notebooksDir: NOTEBOOKS_DIR,
     outputDir: path.join(BUILD_DIR, 'notebooks'),
+    resultsDir: path.join(BUILD_DIR, 'results'),
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -62,6 +66,7 @@ export function parseArgs(argv: string[]): WalkthroughOptions {
       options.timeoutSeconds = seconds;
     } else if (arg === '--notebooks-dir') options.notebooksDir = path.resolve(value());
     else if (arg === '--output-dir') options.outputDir = path.resolve(value());
+    else if (arg === '--results-dir') options.resultsDir = path.resolve(value());
     else if (arg.startsWith('--')) throw new Error(`walkthrough: unknown option ${arg} (see the header of scripts/walkthrough.ts)`);
     else options.filters.push(arg);
   }
@@ -73,7 +78,14 @@ export function parseArgs(argv: string[]): WalkthroughOptions {
 export function runNotebook(file: string, options: WalkthroughOptions): Promise<NotebookRun> {
   const name = notebookName(file);
   const output = path.join(options.outputDir, path.basename(file));
-  const env = { ...process.env, CONTRASTIVE_KIT_FAST: options.fast ? '1' : '0', CONTRASTIVE_KIT_HEADLESS: '1' };
+  const env = {
+    ...process.env,
+    CONTRASTIVE_KIT_FAST: options.fast ? '1' : '0',
+    CONTRASTIVE_KIT_HEADLESS: '1',
+    CONTRASTIVE_KIT_RESULTS_DIR: options.resultsDir,
+  };
+  // A results file left from an earlier run must not pass for this run's.
+  fs.rmSync(path.join(options.resultsDir, `${name}.json`), { force: true });
   const started = Date.now();
   return new Promise((resolve) => {
     const child = fork(path.join(__dirname, 'execute-notebook.ts'), [file, output], {
@@ -151,6 +163,12 @@ async function main(): Promise<number> {
     }
   }
   console.log('\n' + summaryTable(runs));
+  const command = ['npm run walkthrough', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
+  const summary = writeResultsSummary(options.resultsDir, command);
+  if (summary) {
+    console.log(`\nResults (${path.relative(process.cwd(), options.resultsDir)}/summary.md, summary.json):\n`);
+    console.log(summaryMarkdown(summary));
+  }
   console.log(`\nExecuted copies: ${path.relative(process.cwd(), options.outputDir) || '.'}`);
   return failed ? 1 : 0;
 }

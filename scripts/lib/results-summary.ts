@@ -1,0 +1,63 @@
+/**
+ * The walkthrough's results summary: every notebook's headline numbers (build/results/*.json,
+ * written by the notebooks with `writeResults`) collected into build/results/summary.json and a
+ * markdown table build/results/summary.md.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import writeFileAtomic from 'write-file-atomic';
+import { readResults, ResultRow } from 'contrastive-kit';
+
+/** The summary written next to the results files. */
+export interface ResultsSummary {
+  /** When the summary was made (ISO time). */
+  createdAt: string;
+  /** The command that produced the results. */
+  command: string;
+  /** The machine: CPU model, cores, memory, OS, node. */
+  machine: string;
+  /** Every row of every results file, in notebook order. */
+  rows: ResultRow[];
+}
+
+/** A one-line description of this machine. */
+export function describeMachine(): string {
+  const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
+  return `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, node ${process.version}`;
+}
+
+const percent = (x: number) => `${(100 * x).toFixed(2)} %`;
+
+/** The markdown table of a summary. */
+export function summaryMarkdown(summary: ResultsSummary): string {
+  const header = '| notebook | method | mode | backend | train | test | epochs | seconds | kNN top-1 | 1-NN top-1 | raw-pixel 1-NN |';
+  const rule = '|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|';
+  const lines = summary.rows.map(
+    (r) =>
+      `| ${r.notebook} | ${r.method} | ${r.mode} | ${r.backend} | ${r.train} | ${r.test} | ${Number(r.epochs.toFixed(2))} | ${r.seconds.toFixed(0)} | ${percent(r.knnTop1)} | ${percent(r.oneNNTop1)} | ${percent(r.rawPixelOneNNTop1)} |`,
+  );
+  return [
+    `Produced by \`${summary.command}\` on ${summary.createdAt.slice(0, 10)} (${summary.machine}).`,
+    '',
+    header,
+    rule,
+    ...lines,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Reads every `NN-name.json` in `resultsDir` and writes summary.json and summary.md there.
+ * Returns null when there are no results files.
+ */
+export function writeResultsSummary(resultsDir: string, command: string): ResultsSummary | null {
+  if (!fs.existsSync(resultsDir)) return null;
+  const files = fs.readdirSync(resultsDir).filter((f) => /^\d\d-[\w-]+\.json$/.test(f)).sort();
+  if (files.length === 0) return null;
+  const rows = files.flatMap((f) => readResults(path.join(resultsDir, f)));
+  const summary: ResultsSummary = { createdAt: new Date().toISOString(), command, machine: describeMachine(), rows };
+  writeFileAtomic.sync(path.join(resultsDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeFileAtomic.sync(path.join(resultsDir, 'summary.md'), summaryMarkdown(summary));
+  return summary;
+}
