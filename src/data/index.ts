@@ -2,3 +2,5 @@ export * from './random';
 export * from './idx';
 export * from './fashion-mnist';
 export * from './subset';
+export * from './augment';
+export * from './augment-bench';
