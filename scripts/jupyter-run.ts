@@ -10,6 +10,7 @@ import { installKernel, kernelPointsHere } from './lib/kernel';
 import { listNotebooks, notebookName } from './lib/notebook-file';
 import { requireJupyterPython } from './lib/python';
 import { BUILD_DIR } from './lib/repo';
+import { signNotebooks } from './lib/trust';
 import { parseArgs, summaryTable, NotebookRun } from './walkthrough';
 
 const options = parseArgs(process.argv.slice(2));
@@ -47,5 +48,6 @@ for (const file of selected) {
     console.error(`walkthrough:jupyter: ${notebookName(file)} FAILED (nbconvert exit ${result.status}); see the cell error above`);
   }
 }
+signNotebooks(python, runs.filter((r) => r.status !== 'skipped').map((r) => path.join(outputDir, `${r.notebook}.ipynb`)).filter((f) => fs.existsSync(f)));
 console.log('\n' + summaryTable(runs));
 process.exit(failed ? 1 : 0);

@@ -15,7 +15,9 @@ import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { listNotebooks, notebookName } from './lib/notebook-file';
+import { findJupyterPython } from './lib/python';
 import { summaryMarkdown, writeResultsSummary } from './lib/results-summary';
+import { signNotebooks } from './lib/trust';
 import { BUILD_DIR, NOTEBOOKS_DIR } from './lib/repo';
 import type { RunnerMessage } from './execute-notebook';
 
@@ -161,6 +163,14 @@ async function main(): Promise<number> {
       failed = true;
       console.error(`\nwalkthrough: ${run.notebook} FAILED at ${run.error}`);
     }
+  }
+  const executed = runs.filter((r) => r.status !== 'skipped').map((r) => path.join(options.outputDir, `${r.notebook}.ipynb`)).filter((f) => fs.existsSync(f));
+  const python = findJupyterPython();
+  if (python) {
+    signNotebooks(python, executed);
+    console.log(`\nSigned the executed copies with ${python}'s Jupyter, so their figures run when opened.`);
+  } else {
+    console.log('\nNo Jupyter found: the executed copies are not signed (Jupyter will ask you to trust them before running figures).');
   }
   console.log('\n' + summaryTable(runs));
   const command = ['npm run walkthrough', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
