@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkFinite, checkInteger, checkMatrix, checkPositive } from './inputs';
+import { defaultPairwiseChunk, reducePairwiseBlocks } from './pairwise';
 
 /** Options of {@link alignment}. */
 export interface AlignmentOptions {
@@ -81,29 +82,19 @@ export function uniformity(x: tf.Tensor2D, options: UniformityOptions = {}): num
   if (n < 2) throw new Error(`${fn}: 'x' needs at least 2 rows (pairs of different examples), got ${n}`);
   const t = checkPositive(options.t ?? 2, fn, 't');
   const chunkSize =
-    options.chunkSize === undefined ? Math.max(1, Math.min(512, Math.floor((1 << 22) / n))) : checkInteger(options.chunkSize, fn, 'chunkSize', 1);
+    options.chunkSize === undefined ? defaultPairwiseChunk(n) : checkInteger(options.chunkSize, fn, 'chunkSize', 1);
   checkFinite(x, fn, 'x');
   const rows = prepare(x, options.normalize ?? true);
-  const rowsT = tf.tidy(() => rows.transpose()); // [dim, n]
-  const squaredNorms = tf.tidy(() => rows.square().sum(1)); // [n]
-  // log Σ_{i≠j} exp(−t d_ij) is accumulated as max + log Σ exp(· − max) per chunk (no underflow).
-  let logSum = -Infinity;
+  let blockLogSums: number[];
   try {
-    for (let start = 0; start < n; start += chunkSize) {
-      const count = Math.min(chunkSize, n - start);
-      const chunkLogSum = tf.tidy(() => {
-        const block = rows.slice([start, 0], [count, rows.shape[1]]); // [count, dim]
-        const blockNorms = squaredNorms.slice([start], [count]).reshape([count, 1]);
-        const squaredDistances = blockNorms.add(squaredNorms.reshape([1, n])).sub(tf.matMul(block, rowsT).mul(2)).maximum(0); // [count, n]
-        const self = tf.oneHot(tf.range(start, start + count, 1, 'int32'), n).cast('bool'); // [count, n]
-        const logits = tf.where(self, tf.fill([count, n], -Infinity), squaredDistances.mul(-t));
-        return tf.logSumExp(logits.reshape([-1])).dataSync()[0];
-      });
-      logSum = logAddExp(logSum, chunkLogSum);
-    }
+    // log Σ_{i≠j} exp(−t d²_ij), per block as a log-sum-exp (no underflow), then combined.
+    blockLogSums = reducePairwiseBlocks(rows, chunkSize, (squaredDistances, isSelf) =>
+      tf.logSumExp(tf.where(isSelf, tf.fill(squaredDistances.shape, -Infinity), squaredDistances.mul(-t)).reshape([-1])),
+    );
   } finally {
-    tf.dispose([rows, rowsT, squaredNorms]);
+    rows.dispose();
   }
+  const logSum = blockLogSums.reduce(logAddExp, -Infinity);
   return logSum - Math.log(n * (n - 1));
 }
 

@@ -9,3 +9,4 @@ export * from './evaluate';
 export * from './raw-pixel-baselines';
 export * from './retrieval';
 export * from './alignment-uniformity';
+export * from './collapse';
