@@ -1,0 +1,224 @@
+/**
+ * The bench workloads on the kit's backend (see scripts/bench.ts for what each one is and
+ * scripts/bench_torch.py for the same workloads in PyTorch). Every function returns plain
+ * numbers; nothing here prints.
+ */
+import {
+  benchmarkTwoViews,
+  createCnnEncoder,
+  createMlpEncoder,
+  knnSearch,
+  l2Normalize,
+  nPairLoss,
+  Rng,
+  tf,
+} from 'contrastive-kit';
+import { trainingStepFlops } from './flops';
+
+/** The bench shapes (kept in one place; scripts/bench_torch.py mirrors them). */
+export const BENCH = {
+  batchSize: 256,
+  learningRate: 1e-3,
+  temperature: 0.1,
+  embeddingDim: 128,
+  knn: { queries: 10_000, references: 60_000, dim: 128, k: 200 },
+  umap: { points: 10_000, dim: 128 },
+} as const;
+
+/** Median of a list of numbers. */
+export function median(values: number[]): number {
+  const sorted = values.slice().sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Milliseconds taken by `run` (which must finish its work before returning). */
+export function timeMs(run: () => void): number {
+  const start = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Async variant of {@link timeMs}. */
+export async function timeMsAsync(run: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Seeded standard-normal values. */
+function normals(seed: number, count: number): Float32Array {
+  const rng = new Rng(seed);
+  const values = new Float32Array(count);
+  for (let i = 0; i < count; i++) values[i] = rng.normal();
+  return values;
+}
+
+/**
+ * The wasm (or current backend's) matmul peak: GFLOP/s of a plain [n, n]·[n, n] product, the
+ * best of the median over a few sizes (the largest is usually the fastest).
+ */
+export function matmulPeak(repeats = 5): { gflops: number; shape: string } {
+  let best = { gflops: 0, shape: '' };
+  for (const [m, k, n] of [[1024, 1024, 1024], [512, 784, 512]] as const) {
+    const a = tf.tensor2d(normals(1, m * k), [m, k]);
+    const b = tf.tensor2d(normals(2, k * n), [k, n]);
+    const once = () => {
+      const c = tf.matMul(a, b);
+      c.dataSync();
+      c.dispose();
+    };
+    once();
+    const ms = median(Array.from({ length: repeats }, () => timeMs(once)));
+    const gflops = (2 * m * k * n) / ms / 1e6;
+    if (gflops > best.gflops) best = { gflops, shape: `${m}x${k}·${k}x${n}` };
+    tf.dispose([a, b]);
+  }
+  return best;
+}
+
+/** What one training-step workload measured. */
+export interface StepResult {
+  /** Median milliseconds per training step (forward + backward + Adam update). */
+  msPerStep: number;
+  /** batchSize / step time. */
+  samplesPerSec: number;
+  /** Achieved GFLOP/s (matrix-product FLOPs per step / step time; see flops.ts). */
+  gflops: number;
+  /** GFLOPs counted per step. */
+  gflopPerStep: number;
+  /** Timed steps (after warm-up). */
+  steps: number;
+}
+
+/**
+ * In-batch InfoNCE on L2-normalised embeddings: the first half of the batch are queries, the
+ * second half their positives (a second view of the same samples); every other positive in the
+ * batch is a negative. That is the N-pair loss of the temperature-scaled queries:
+ * mean_i [logsumexp_j(q_i·k_j / τ) − q_i·k_i / τ].
+ */
+export function inBatchInfoNCE(embeddings: tf.Tensor2D, temperature: number): tf.Scalar {
+  return tf.tidy(() => {
+    const unit = l2Normalize(embeddings); // [batch, dim]
+    const [queries, keys] = tf.split(unit, 2, 0) as [tf.Tensor2D, tf.Tensor2D]; // [batch/2, dim] each
+    return nPairLoss(tf.div(queries, temperature) as tf.Tensor2D, keys);
+  });
+}
+
+/**
+ * Times training steps of `model` on a fixed random batch `input` with Adam and in-batch
+ * InfoNCE: median over `steps` steps after `warmup` steps.
+ */
+export function benchTrainingStep(model: tf.LayersModel, input: tf.Tensor, steps: number, warmup = 3): StepResult {
+  const optimizer = tf.train.adam(BENCH.learningRate);
+  const batchSize = input.shape[0];
+  const step = () => {
+    const cost = optimizer.minimize(
+      () => inBatchInfoNCE(model.apply(input, { training: true }) as tf.Tensor2D, BENCH.temperature),
+      true,
+    );
+    if (cost === null) throw new Error('bench: optimizer.minimize returned no loss');
+    const value = cost.dataSync()[0];
+    cost.dispose();
+    if (!Number.isFinite(value)) throw new Error(`bench: the loss is ${value}`);
+  };
+  for (let i = 0; i < warmup; i++) step();
+  const times = Array.from({ length: steps }, () => timeMs(step));
+  optimizer.dispose();
+  const msPerStep = median(times);
+  const flops = trainingStepFlops(model, batchSize, batchSize / 2, BENCH.embeddingDim);
+  return {
+    msPerStep,
+    samplesPerSec: (batchSize * 1000) / msPerStep,
+    gflops: flops / msPerStep / 1e6,
+    gflopPerStep: flops / 1e9,
+    steps,
+  };
+}
+
+/** The bench MLP 784-512-256-128 on a [256, 784] batch. */
+export function benchMlp(steps: number): StepResult {
+  const model = createMlpEncoder({ rng: new Rng(7) });
+  const input = tf.tensor2d(normals(3, BENCH.batchSize * 784), [BENCH.batchSize, 784]);
+  try {
+    return benchTrainingStep(model, input, steps);
+  } finally {
+    input.dispose();
+    model.dispose();
+  }
+}
+
+/** The bench CNN on a [256, 28, 28, 1] batch. */
+export function benchCnn(steps: number): StepResult {
+  const model = createCnnEncoder({ rng: new Rng(8) });
+  const input = tf.tensor4d(normals(4, BENCH.batchSize * 784), [BENCH.batchSize, 28, 28, 1]);
+  try {
+    return benchTrainingStep(model, input, steps);
+  } finally {
+    input.dispose();
+    model.dispose();
+  }
+}
+
+/** Exact cosine top-k of the bench's queries against its references with the kit's `knnSearch`. */
+export async function benchKnn(scale = 1): Promise<{ ms: number; queries: number; references: number }> {
+  const { dim, k } = BENCH.knn;
+  const queries = Math.round(BENCH.knn.queries * scale);
+  const references = Math.round(BENCH.knn.references * scale);
+  const q = tf.tensor2d(normals(5, queries * dim), [queries, dim]);
+  const r = tf.tensor2d(normals(6, references * dim), [references, dim]);
+  try {
+    const ms = await timeMsAsync(() => knnSearch(q, r, { k, metric: 'cosine' }));
+    return { ms, queries, references };
+  } finally {
+    tf.dispose([q, r]);
+  }
+}
+
+/**
+ * The kit's UMAP of 10 000 × 128 points to 2-D, when the viz helper (`umapEmbed`) exists.
+ * @returns the time, or null with the reason when the helper is not in the kit yet.
+ */
+export async function benchUmap(scale = 1): Promise<{ ms: number; points: number } | { ms: null; pending: string }> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const kit = require('contrastive-kit') as Record<string, unknown>;
+  const umapEmbed = kit.umapEmbed as ((points: tf.Tensor2D, options?: object) => Promise<unknown>) | undefined;
+  if (typeof umapEmbed !== 'function') return { ms: null, pending: "the kit's UMAP helper (umapEmbed in src/viz) does not exist yet" };
+  const points = Math.round(BENCH.umap.points * scale);
+  const x = tf.tensor2d(normals(9, points * BENCH.umap.dim), [points, BENCH.umap.dim]);
+  try {
+    const ms = await timeMsAsync(() => umapEmbed(x));
+    return { ms, points };
+  } finally {
+    x.dispose();
+  }
+}
+
+/** Two augmented views ('mocoV2', the most expensive preset) of a batch of 256, median ms. */
+export function benchAugmentation(repeats: number): { ms: number; preset: string } {
+  const result = benchmarkTwoViews({ batchSize: BENCH.batchSize, preset: 'mocoV2', repeats, warmup: 2 });
+  return { ms: result.medianMs, preset: result.preset };
+}
+
+/**
+ * Per-kernel time of one training step (tf.profile), largest first: where a step's time goes.
+ */
+export async function profileStep(model: tf.LayersModel, input: tf.Tensor): Promise<Array<{ kernel: string; ms: number; calls: number }>> {
+  const optimizer = tf.train.adam(BENCH.learningRate);
+  const step = () => {
+    const cost = optimizer.minimize(() => inBatchInfoNCE(model.apply(input, { training: true }) as tf.Tensor2D, BENCH.temperature), true);
+    cost?.dataSync();
+    cost?.dispose();
+  };
+  step();
+  const info = await tf.profile(step);
+  optimizer.dispose();
+  const byKernel = new Map<string, { ms: number; calls: number }>();
+  for (const kernel of info.kernels) {
+    const entry = byKernel.get(kernel.name) ?? { ms: 0, calls: 0 };
+    entry.ms += typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
+    entry.calls += 1;
+    byKernel.set(kernel.name, entry);
+  }
+  return Array.from(byKernel, ([kernel, entry]) => ({ kernel, ...entry })).sort((a, b) => b.ms - a.ms);
+}

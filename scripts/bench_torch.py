@@ -1,0 +1,149 @@
+#!/usr/bin/python3
+"""The PyTorch yardstick for `npm run bench -- --compare-torch` (scripts/bench.ts).
+
+Runs the bench's workloads in PyTorch with the same shapes, loss and optimizer, and prints ONE
+JSON object on stdout. Run it with Debian's python3-torch:
+
+    /usr/bin/python3 scripts/bench_torch.py --threads 1 --steps 10
+
+PyTorch at its best on this kind of machine needs two things done BEFORE torch is imported:
+- the thread count in OMP_NUM_THREADS / OPENBLAS_NUM_THREADS / MKL_NUM_THREADS (and
+  torch.set_num_threads), so that intra-op parallelism is what we ask for;
+- glibc malloc's mmap/trim thresholds raised (mallopt), otherwise large activation buffers are
+  returned to the OS after every step and faulted in again, which made CNN steps 3-8x slower.
+"""
+import argparse
+import ctypes
+import json
+import os
+import sys
+import time
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--threads", type=int, default=0, help="intra-op threads (0 = PyTorch's default)")
+    parser.add_argument("--steps", type=int, default=10, help="timed training steps per model")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed training steps first")
+    parser.add_argument("--knn-scale", type=float, default=1.0, help="fraction of the kNN sizes (1 = 10k x 60k)")
+    parser.add_argument("--skip", default="", help="comma-separated workloads to skip (mlp,cnn,knn)")
+    return parser.parse_args()
+
+
+ARGS = parse_args()
+if ARGS.threads > 0:
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = str(ARGS.threads)
+
+
+def raise_malloc_thresholds():
+    """Keep freed activation buffers in the heap instead of returning them to the OS each step."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
+    # 32 MiB is the largest mmap threshold glibc accepts on 64-bit (bigger values are refused);
+    # the CNN's largest activation, 256 x 32 x 26 x 26 floats, is 22 MB.
+    ok = libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)
+    ok &= libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)
+    ok &= libc.mallopt(M_TOP_PAD, 256 << 20)
+    return bool(ok)
+
+
+MALLOPT = raise_malloc_thresholds()
+
+import torch  # noqa: E402  (must come after the environment variables above)
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+if ARGS.threads > 0:
+    torch.set_num_threads(ARGS.threads)
+
+BATCH = 256
+TEMPERATURE = 0.1
+LEARNING_RATE = 1e-3
+
+
+def mlp():
+    return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 128))
+
+
+def cnn():
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 128),
+    )
+
+
+def in_batch_info_nce(embeddings):
+    """Same loss as the bench: first half queries, second half their positives, in-batch negatives."""
+    unit = F.normalize(embeddings, dim=1)
+    queries, keys = unit.chunk(2, dim=0)
+    logits = queries @ keys.t() / TEMPERATURE
+    return (torch.logsumexp(logits, dim=1) - logits.diagonal()).mean()
+
+
+def bench_step(model, batch):
+    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        loss = in_batch_info_nce(model(batch))
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    for _ in range(ARGS.warmup):
+        step()
+    times = []
+    for _ in range(ARGS.steps):
+        start = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    middle = len(times) // 2
+    ms = times[middle] if len(times) % 2 else (times[middle - 1] + times[middle]) / 2
+    return {"msPerStep": ms, "samplesPerSec": BATCH * 1000 / ms, "steps": ARGS.steps}
+
+
+def bench_knn():
+    scale = ARGS.knn_scale
+    queries, references, dim, k = round(10_000 * scale), round(60_000 * scale), 128, 200
+    generator = torch.Generator().manual_seed(5)
+    q = torch.randn(queries, dim, generator=generator)
+    r = torch.randn(references, dim, generator=generator)
+    chunk = 256
+    with torch.no_grad():
+        start = time.perf_counter()
+        qn = F.normalize(q, dim=1)
+        rn_t = F.normalize(r, dim=1).t().contiguous()
+        for begin in range(0, queries, chunk):
+            similarities = qn[begin:begin + chunk] @ rn_t
+            torch.topk(similarities, k, dim=1)
+        ms = (time.perf_counter() - start) * 1000
+    return {"ms": ms, "queries": queries, "references": references}
+
+
+def main():
+    torch.manual_seed(0)
+    skip = set(filter(None, ARGS.skip.split(",")))
+    result = {
+        "backend": "pytorch",
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "mallopt": MALLOPT,
+    }
+    if "mlp" not in skip:
+        result["mlp"] = bench_step(mlp(), torch.randn(BATCH, 784))
+    if "cnn" not in skip:
+        result["cnn"] = bench_step(cnn(), torch.randn(BATCH, 1, 28, 28))
+    if "knn" not in skip:
+        result["knn"] = bench_knn()
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
