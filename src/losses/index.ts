@@ -10,3 +10,5 @@ export * from './n-pair';
 export * from './instance-discrimination';
 export * from './info-nce';
 export * from './grad-check';
+export * from './gather';
+export * from './miners';

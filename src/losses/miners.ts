@@ -1,0 +1,491 @@
+/**
+ * Online triplet mining over a labelled batch, and the triplet-kind counts used to watch it:
+ * batch-all and batch-hard (Hermans, Beyer & Leibe, "In Defense of the Triplet Loss for Person
+ * Re-Identification", 2017 — https://arxiv.org/abs/1703.07737), semi-hard (Schroff et al.,
+ * FaceNet, CVPR 2015 — https://arxiv.org/abs/1503.03832) and random.
+ *
+ * Distances are computed once as a [batch, batch] matrix and every choice is made with masks,
+ * argmin/argmax and `where` over it; the only JS loops compact the chosen (anchor, positive,
+ * negative) triples into index arrays. Mining reads the embeddings' values and is not
+ * differentiable: use {@link batchTripletLoss} (or gather the rows yourself) for the loss.
+ *
+ * Vocabulary, with D the anchor's distance to the positive (D_ap) and to the negative (D_an):
+ * - hard: D_an ≤ D_ap (the negative is at least as close as the positive);
+ * - semi-hard: D_ap < D_an < D_ap + margin (farther than the positive, still inside the margin);
+ * - easy: D_an ≥ D_ap + margin (zero hinge loss).
+ *
+ * @see notebooks/02-triplet-loss.ipynb
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng, rngFor } from '../data/random';
+import { optionsObject, requireBoolean, requireFloat, requireLabels, requireNonEmpty, requireNonNegative, requirePositive } from './checks';
+import { pairwiseSquaredDistances, safeSqrt } from './distances';
+import { gatherRows } from './gather';
+
+/** Triplets as three aligned index arrays into the batch: (anchors[t], positives[t], negatives[t]). */
+export interface MinedTriplets {
+  /** [count] anchor rows. */
+  anchors: Int32Array;
+  /** [count] positive rows (same label as the anchor, not the anchor itself). */
+  positives: Int32Array;
+  /** [count] negative rows (another label). */
+  negatives: Int32Array;
+}
+
+/** The mining strategies of {@link mineTriplets}. */
+export type MiningStrategy = 'all' | 'hard' | 'semi-hard' | 'random';
+
+/** Options shared by the miners. */
+export interface MinerOptions {
+  /** true (default): squared Euclidean distances, as {@link tripletLoss}'s default; false: Euclidean. */
+  squared?: boolean;
+  /** The triplet margin, used by semi-hard mining and the kind counts. Default 0.2. */
+  margin?: number;
+  /** The random stream of `mineRandom`. Default `rngFor('mineRandom')` (kit seed). */
+  rng?: Rng;
+}
+
+interface Prepared {
+  batch: number;
+  labels: Int32Array;
+  /** detached distance matrix, [batch, batch] */
+  distances: tf.Tensor2D;
+  /** 1 where labels match and i ≠ j, [batch, batch] (bool) */
+  positiveMask: tf.Tensor2D;
+  /** 1 where labels differ, [batch, batch] (bool) */
+  negativeMask: tf.Tensor2D;
+}
+
+function prepare(fn: string, embeddings: tf.Tensor2D, labels: tf.Tensor1D, squared: boolean): Prepared {
+  requireFloat(fn, 'embeddings', embeddings, 2, '[batch, dim]');
+  requireNonEmpty(fn, 'embeddings', embeddings, '[batch, dim]');
+  const labelValues = requireLabels(fn, 'labels', labels, embeddings.shape[0], 'embeddings');
+  requireBoolean(fn, 'squared', squared);
+  return tf.tidy(() => {
+    // A copy detached from any gradient tape: mining only reads values.
+    const values = tf.tensor2d(embeddings.dataSync() as Float32Array, embeddings.shape);
+    const squaredDistances = pairwiseSquaredDistances(values, values); // [batch, batch]
+    const distances = (squared ? squaredDistances : safeSqrt(squaredDistances)) as tf.Tensor2D;
+    const column = tf.reshape(labels, [-1, 1]);
+    const row = tf.reshape(labels, [1, -1]);
+    const same = tf.equal(column, row); // [batch, batch]
+    const notSelf = tf.logicalNot(tf.cast(tf.eye(embeddings.shape[0]), 'bool'));
+    return {
+      batch: embeddings.shape[0],
+      labels: labelValues,
+      distances,
+      positiveMask: tf.logicalAnd(same, notSelf) as tf.Tensor2D,
+      negativeMask: tf.logicalNot(same) as tf.Tensor2D,
+    };
+  });
+}
+
+function release(prepared: Prepared): void {
+  tf.dispose([prepared.distances, prepared.positiveMask, prepared.negativeMask]);
+}
+
+/** Anchor–positive pairs (a, p), a ≠ p, same label, where a has at least one negative; row-major order. */
+function anchorPositivePairs(labels: Int32Array): { anchors: Int32Array; positives: Int32Array } {
+  const batch = labels.length;
+  const counts = new Map<number, number>();
+  labels.forEach((label) => counts.set(label, (counts.get(label) ?? 0) + 1));
+  const anchors: number[] = [];
+  const positives: number[] = [];
+  for (let a = 0; a < batch; a++) {
+    if ((counts.get(labels[a]) ?? 0) === batch) continue; // no negative for this anchor
+    for (let p = 0; p < batch; p++) {
+      if (p !== a && labels[p] === labels[a]) {
+        anchors.push(a);
+        positives.push(p);
+      }
+    }
+  }
+  return { anchors: Int32Array.from(anchors), positives: Int32Array.from(positives) };
+}
+
+const EMPTY: MinedTriplets = { anchors: new Int32Array(0), positives: new Int32Array(0), negatives: new Int32Array(0) };
+
+/**
+ * Batch-all: every valid triplet (a, p, n) of the batch — a ≠ p with the same label, n with
+ * another label. Depends only on the labels (B=256 with 8 classes of 32 gives 1.78 million
+ * triplets: {@link batchTripletLoss} computes the batch-all loss with masks instead).
+ *
+ * @param embeddings [batch, dim] (only its shape is used).
+ * @param labels [batch] int32 class labels.
+ * @returns the triplets in (a, p, n) row-major order.
+ * @see notebooks/02-triplet-loss.ipynb
+ */
+export function mineBatchAll(embeddings: tf.Tensor2D, labels: tf.Tensor1D): MinedTriplets {
+  const fn = 'mineBatchAll';
+  requireFloat(fn, 'embeddings', embeddings, 2, '[batch, dim]');
+  const values = requireLabels(fn, 'labels', labels, embeddings.shape[0], 'embeddings');
+  const pairs = anchorPositivePairs(values);
+  const anchors: number[] = [];
+  const positives: number[] = [];
+  const negatives: number[] = [];
+  pairs.anchors.forEach((a, t) => {
+    for (let n = 0; n < values.length; n++) {
+      if (values[n] !== values[a]) {
+        anchors.push(a);
+        positives.push(pairs.positives[t]);
+        negatives.push(n);
+      }
+    }
+  });
+  return { anchors: Int32Array.from(anchors), positives: Int32Array.from(positives), negatives: Int32Array.from(negatives) };
+}
+
+/**
+ * Batch-hard: for each anchor that has a positive and a negative, its farthest positive and its
+ * closest negative (one triplet per anchor).
+ *
+ * @param embeddings [batch, dim].
+ * @param labels [batch] int32.
+ * @param options.squared default true.
+ * @returns at most `batch` triplets, in anchor order.
+ * @see notebooks/02-triplet-loss.ipynb
+ */
+export function mineBatchHard(embeddings: tf.Tensor2D, labels: tf.Tensor1D, options?: MinerOptions): MinedTriplets {
+  const fn = 'mineBatchHard';
+  const { squared = true } = optionsObject(fn, options);
+  const prepared = prepare(fn, embeddings, labels, squared);
+  try {
+    const [hardestPositive, closestNegative, valid] = tf.tidy(() => {
+      const { distances, positiveMask, negativeMask } = prepared;
+      const positive = tf.argMax(tf.where(positiveMask, distances, tf.fill(distances.shape, -1)), 1); // [batch]
+      const negative = tf.argMin(tf.where(negativeMask, distances, tf.fill(distances.shape, Infinity)), 1); // [batch]
+      const ok = tf.logicalAnd(tf.any(positiveMask, 1), tf.any(negativeMask, 1)); // [batch]
+      return [positive.dataSync(), negative.dataSync(), ok.dataSync()];
+    });
+    return compact(valid, (a) => [a, hardestPositive[a], closestNegative[a]]);
+  } finally {
+    release(prepared);
+  }
+}
+
+function compact(valid: ArrayLike<number>, triple: (t: number) => [number, number, number]): MinedTriplets {
+  let count = 0;
+  for (let t = 0; t < valid.length; t++) if (valid[t]) count++;
+  const out = { anchors: new Int32Array(count), positives: new Int32Array(count), negatives: new Int32Array(count) };
+  let k = 0;
+  for (let t = 0; t < valid.length; t++) {
+    if (!valid[t]) continue;
+    const [a, p, n] = triple(t);
+    out.anchors[k] = a;
+    out.positives[k] = p;
+    out.negatives[k] = n;
+    k++;
+  }
+  return out;
+}
+
+/**
+ * Semi-hard mining (FaceNet): for every anchor–positive pair (FaceNet uses all of them), the
+ * closest negative with D_ap < D_an < D_ap + margin.
+ *
+ * **Fallback when the pair has no semi-hard negative:** the *easiest hard* negative — the
+ * farthest one with D_an ≤ D_ap — and only if there is none of those either (every negative is
+ * already easy) the closest negative, which costs nothing. Why: of the negatives that still
+ * violate the margin, the easiest hard one is the nearest to the semi-hard band, so the pair keeps
+ * a useful, bounded gradient without the hardest negatives that FaceNet found can collapse
+ * training early (the same choice as tf.contrib's `triplet_semihard_loss` and TF-Similarity's
+ * fix in PR #308). Counting the all-easy pairs keeps the mean over all anchor–positive pairs, as
+ * FaceNet's loss is.
+ *
+ * @param embeddings [batch, dim].
+ * @param labels [batch] int32.
+ * @param options.margin the band width, default 0.2 (use the loss's margin).
+ * @param options.squared default true.
+ * @returns one triplet per anchor–positive pair (whose anchor has a negative), row-major.
+ * @see notebooks/02-triplet-loss.ipynb
+ */
+export function mineSemiHard(embeddings: tf.Tensor2D, labels: tf.Tensor1D, options?: MinerOptions): MinedTriplets {
+  const fn = 'mineSemiHard';
+  const { squared = true, margin = 0.2 } = optionsObject(fn, options);
+  requirePositive(fn, 'margin', margin);
+  const prepared = prepare(fn, embeddings, labels, squared);
+  try {
+    const pairs = anchorPositivePairs(prepared.labels);
+    if (pairs.anchors.length === 0) return EMPTY;
+    const negatives = tf.tidy(() => {
+      const { distances, negativeMask } = prepared;
+      const anchors = tf.tensor1d(pairs.anchors, 'int32');
+      const rows = tf.gather(distances, anchors); // [pairs, batch] D(a, ·)
+      const isNegative = tf.gather(negativeMask, anchors); // [pairs, batch]
+      const flat = tf.reshape(distances, [-1]);
+      const flatIndex = pairs.anchors.map((a, t) => a * prepared.batch + pairs.positives[t]);
+      const dap = tf.reshape(tf.gather(flat, flatIndex), [-1, 1]); // [pairs, 1]
+      const band = tf.logicalAnd(isNegative, tf.logicalAnd(tf.greater(rows, dap), tf.less(rows, tf.add(dap, margin))));
+      const hard = tf.logicalAnd(isNegative, tf.lessEqual(rows, dap));
+      const inf = tf.fill(rows.shape, Infinity);
+      const closestInBand = tf.argMin(tf.where(band, rows, inf), 1);
+      const easiestHard = tf.argMax(tf.where(hard, rows, tf.neg(inf)), 1);
+      const closest = tf.argMin(tf.where(isNegative, rows, inf), 1);
+      return tf.where(tf.any(band, 1), closestInBand, tf.where(tf.any(hard, 1), easiestHard, closest)).dataSync() as Int32Array;
+    });
+    return { anchors: pairs.anchors, positives: pairs.positives, negatives: Int32Array.from(negatives) };
+  } finally {
+    release(prepared);
+  }
+}
+
+/**
+ * Random mining: for each anchor that has a positive and a negative, one positive and one
+ * negative drawn uniformly (from the kit's seeded {@link Rng}).
+ *
+ * @param embeddings [batch, dim] (only its shape is used).
+ * @param labels [batch] int32.
+ * @param options.rng default `rngFor('mineRandom')`.
+ * @returns at most `batch` triplets, in anchor order.
+ * @see notebooks/02-triplet-loss.ipynb
+ */
+export function mineRandom(embeddings: tf.Tensor2D, labels: tf.Tensor1D, options?: MinerOptions): MinedTriplets {
+  const fn = 'mineRandom';
+  const { rng = rngFor('mineRandom') } = optionsObject(fn, options);
+  if (!(rng instanceof Rng)) throw new Error(`${fn}: 'rng' must be an Rng from the kit (e.g. rngFor('mining')), got ${String(rng)}`);
+  const prepared = prepare(fn, embeddings, labels, true);
+  try {
+    const batch = prepared.batch;
+    const [positive, negative, valid] = tf.tidy(() => {
+      // argmax of uniform scores restricted to a mask = a uniform choice within the mask
+      const scores = tf.tensor2d(rng.uniformArray(2 * batch * batch), [2 * batch, batch]);
+      const [positiveScores, negativeScores] = tf.split(scores, 2, 0);
+      const minusOne = tf.fill([batch, batch], -1);
+      const p = tf.argMax(tf.where(prepared.positiveMask, positiveScores, minusOne), 1);
+      const n = tf.argMax(tf.where(prepared.negativeMask, negativeScores, minusOne), 1);
+      const ok = tf.logicalAnd(tf.any(prepared.positiveMask, 1), tf.any(prepared.negativeMask, 1));
+      return [p.dataSync(), n.dataSync(), ok.dataSync()];
+    });
+    return compact(valid, (a) => [a, positive[a], negative[a]]);
+  } finally {
+    release(prepared);
+  }
+}
+
+/** Options of {@link mineTriplets}. */
+export interface MineTripletsOptions extends MinerOptions {
+  /** 'all' | 'hard' | 'semi-hard' | 'random'. Default 'semi-hard'. */
+  strategy?: MiningStrategy;
+}
+
+/**
+ * One entry point for the four miners: `strategy` picks {@link mineBatchAll},
+ * {@link mineBatchHard}, {@link mineSemiHard} or {@link mineRandom}.
+ *
+ * @param embeddings [batch, dim].
+ * @param labels [batch] int32.
+ * @param options.strategy default 'semi-hard'; the other options go to the miner.
+ * @returns the mined triplets.
+ * @see notebooks/02-triplet-loss.ipynb
+ */
+export function mineTriplets(embeddings: tf.Tensor2D, labels: tf.Tensor1D, options?: MineTripletsOptions): MinedTriplets {
+  const fn = 'mineTriplets';
+  const { strategy = 'semi-hard', ...rest } = optionsObject(fn, options);
+  switch (strategy) {
+    case 'all':
+      return mineBatchAll(embeddings, labels);
+    case 'hard':
+      return mineBatchHard(embeddings, labels, rest);
+    case 'semi-hard':
+      return mineSemiHard(embeddings, labels, rest);
+    case 'random':
+      return mineRandom(embeddings, labels, rest);
+    default:
+      throw new Error(`${fn}: 'strategy' must be one of 'all', 'hard', 'semi-hard', 'random', got '${String(strategy)}'`);
+  }
+}
+
+/** What {@link countTripletKinds} counts over all valid triplets of a batch. */
+export interface TripletKindCounts {
+  /** D_an ≥ D_ap + margin: zero loss. */
+  easy: number;
+  /** D_ap < D_an < D_ap + margin. */
+  semiHard: number;
+  /** D_an ≤ D_ap. */
+  hard: number;
+  /** easy + semiHard + hard = number of valid triplets. */
+  total: number;
+  /** Mean distance over anchor–positive pairs (NaN if none). */
+  meanPositiveDistance: number;
+  /** Mean distance over anchor–negative pairs (NaN if none). */
+  meanNegativeDistance: number;
+}
+
+/**
+ * Counts the easy, semi-hard and hard triplets among all valid triplets of a labelled batch —
+ * the numbers to plot per step while training with a miner. A batch stuck with (almost) all
+ * triplets hard and both mean distances near 0 has collapsed (see {@link detectCollapse}).
+ *
+ * Vectorised over a [batch, batch, batch] comparison (16.8 M entries at batch 256).
+ *
+ * @param embeddings [batch, dim].
+ * @param labels [batch] int32.
+ * @param options.margin default 0.2; options.squared default true.
+ * @returns the counts and the mean positive / negative distances.
+ * @see notebooks/02-triplet-loss.ipynb
+ */
+export function countTripletKinds(embeddings: tf.Tensor2D, labels: tf.Tensor1D, options?: MinerOptions): TripletKindCounts {
+  const fn = 'countTripletKinds';
+  const { squared = true, margin = 0.2 } = optionsObject(fn, options);
+  requirePositive(fn, 'margin', margin);
+  const prepared = prepare(fn, embeddings, labels, squared);
+  try {
+    const values = tf.tidy(() => {
+      const { distances, positiveMask, negativeMask } = prepared;
+      const gap = tf.sub(tf.expandDims(distances, 1), tf.expandDims(distances, 2)); // [a, p, n] D_an − D_ap
+      const valid = tf.logicalAnd(tf.expandDims(positiveMask, 2), tf.expandDims(negativeMask, 1)); // [a, p, n]
+      const count = (mask: tf.Tensor) => tf.sum(tf.cast(tf.logicalAnd(valid, mask), 'int32'));
+      const hard = count(tf.lessEqual(gap, 0));
+      const easy = count(tf.greaterEqual(gap, margin));
+      const total = tf.sum(tf.cast(valid, 'int32'));
+      const positives = tf.cast(positiveMask, 'float32');
+      const negatives = tf.cast(negativeMask, 'float32');
+      return tf.stack([
+        tf.cast(hard, 'float32'),
+        tf.cast(easy, 'float32'),
+        tf.cast(total, 'float32'),
+        tf.div(tf.sum(tf.mul(distances, positives)), tf.sum(positives)),
+        tf.div(tf.sum(tf.mul(distances, negatives)), tf.sum(negatives)),
+      ]).dataSync();
+    });
+    const [hard, easy, total, meanPositiveDistance, meanNegativeDistance] = Array.from(values);
+    return { easy, semiHard: total - hard - easy, hard, total, meanPositiveDistance, meanNegativeDistance };
+  } finally {
+    release(prepared);
+  }
+}
+
+/** Options of {@link detectCollapse}. */
+export interface DetectCollapseOptions {
+  /** Collapsed when the mean pairwise distance is below this. Default 1e-3. */
+  absoluteTolerance?: number;
+  /** …or below this fraction of the RMS embedding norm. Default 1e-2. */
+  relativeTolerance?: number;
+}
+
+/** What {@link detectCollapse} measured. */
+export interface CollapseReport {
+  /** True when the embeddings have (nearly) collapsed to one point. */
+  collapsed: boolean;
+  /** Mean Euclidean distance over pairs i ≠ j. */
+  meanPairwiseDistance: number;
+  /** √(mean ‖xᵢ‖²). */
+  rmsNorm: number;
+  /** meanPairwiseDistance / rmsNorm (NaN when every row is 0). */
+  relativeSpread: number;
+}
+
+/**
+ * The collapse detector: are all embeddings (nearly) the same point? That is the failure mode of
+ * triplet training with the hardest negatives too early (FaceNet; the loss then sits exactly at the
+ * margin) and of contrastive losses without enough negatives. Collapsed when the mean pairwise
+ * distance is below `absoluteTolerance`, or below `relativeTolerance`·RMS norm.
+ *
+ * @param embeddings [batch, dim] with batch ≥ 2.
+ * @param options tolerances, see {@link DetectCollapseOptions}.
+ * @returns the verdict and the numbers behind it.
+ * @see notebooks/02-triplet-loss.ipynb
+ */
+export function detectCollapse(embeddings: tf.Tensor2D, options?: DetectCollapseOptions): CollapseReport {
+  const fn = 'detectCollapse';
+  const { absoluteTolerance = 1e-3, relativeTolerance = 1e-2 } = optionsObject(fn, options);
+  requireFloat(fn, 'embeddings', embeddings, 2, '[batch, dim]');
+  if (embeddings.shape[0] < 2) throw new Error(`${fn}: 'embeddings' must have batch ≥ 2 rows, got [${embeddings.shape}]`);
+  requireNonNegative(fn, 'absoluteTolerance', absoluteTolerance);
+  requireNonNegative(fn, 'relativeTolerance', relativeTolerance);
+  const batch = embeddings.shape[0];
+  const [meanPairwiseDistance, rmsNorm] = Array.from(
+    tf.tidy(() => {
+      const distances = safeSqrt(pairwiseSquaredDistances(embeddings, embeddings)); // [batch, batch], diagonal 0
+      const mean = tf.div(tf.sum(distances), batch * (batch - 1));
+      const rms = tf.sqrt(tf.mean(tf.sum(tf.square(embeddings), 1)));
+      return tf.stack([mean, rms]).dataSync();
+    }),
+  );
+  const relativeSpread = meanPairwiseDistance / rmsNorm;
+  const collapsed = meanPairwiseDistance < absoluteTolerance || relativeSpread < relativeTolerance;
+  return { collapsed, meanPairwiseDistance, rmsNorm, relativeSpread };
+}
+
+/** Options of {@link batchTripletLoss}. */
+export interface BatchTripletLossOptions extends MineTripletsOptions {
+  /** Soft-margin (softplus) instead of the hinge. Default false. */
+  softMargin?: boolean;
+  /**
+   * 'mean' over the mined triplets, or 'mean-nonzero' over those with a positive loss (Hermans'
+   * batch-all "+"). Default 'mean-nonzero' for strategy 'all' (otherwise easy triplets drown the
+   * signal), 'mean' for the others (FaceNet's mean over all anchor–positive pairs).
+   */
+  reduce?: 'mean' | 'mean-nonzero';
+}
+
+/**
+ * Online triplet loss over a labelled batch: mines triplets with `strategy` (default semi-hard)
+ * from the current embeddings, then averages max(D_ap − D_an + margin, 0) (or its softplus) over
+ * them. Differentiable with respect to `embeddings` (on every backend); equals
+ * `tripletLoss(rows(anchors), rows(positives), rows(negatives))` on the mined triplets.
+ * Batch-all is computed with [batch, batch, batch] masks, not index lists. Returns 0 (with a zero
+ * gradient) when the batch has no valid triplet.
+ *
+ * @param embeddings [batch, dim] (e.g. L2-normalised model outputs).
+ * @param labels [batch] int32 class labels (≥ 2 classes with ≥ 2 members for any triplet).
+ * @param options.strategy 'all' | 'hard' | 'semi-hard' | 'random', default 'semi-hard'.
+ * @param options.margin default 0.2; options.squared default true; options.softMargin default false.
+ * @param options.reduce see {@link BatchTripletLossOptions.reduce}.
+ * @returns scalar loss.
+ * @see notebooks/02-triplet-loss.ipynb
+ */
+export function batchTripletLoss(embeddings: tf.Tensor2D, labels: tf.Tensor1D, options?: BatchTripletLossOptions): tf.Scalar {
+  const fn = 'batchTripletLoss';
+  const opts = optionsObject(fn, options);
+  const { strategy = 'semi-hard', margin = 0.2, squared = true, softMargin = false } = opts;
+  const reduce = opts.reduce ?? (strategy === 'all' ? 'mean-nonzero' : 'mean');
+  requirePositive(fn, 'margin', margin);
+  requireBoolean(fn, 'softMargin', softMargin);
+  if (reduce !== 'mean' && reduce !== 'mean-nonzero') throw new Error(`${fn}: 'reduce' must be 'mean' or 'mean-nonzero', got '${String(reduce)}'`);
+  requireFloat(fn, 'embeddings', embeddings, 2, '[batch, dim]');
+  requireNonEmpty(fn, 'embeddings', embeddings, '[batch, dim]');
+  const labelValues = requireLabels(fn, 'labels', labels, embeddings.shape[0], 'embeddings');
+  const batch = embeddings.shape[0];
+  const perTriplet = (gap: tf.Tensor) => (softMargin ? tf.softplus(gap) : tf.relu(tf.add(gap, margin)));
+  const distancesOf = (x: tf.Tensor2D) => {
+    const squaredDistances = pairwiseSquaredDistances(x, x);
+    return (squared ? squaredDistances : safeSqrt(squaredDistances)) as tf.Tensor2D;
+  };
+
+  if (strategy === 'all') {
+    const pairs = anchorPositivePairs(labelValues);
+    return tf.tidy(() => {
+      const column = tf.reshape(labels, [-1, 1]);
+      const same = tf.equal(column, tf.reshape(labels, [1, -1]));
+      const positiveMask = tf.logicalAnd(same, tf.logicalNot(tf.cast(tf.eye(batch), 'bool')));
+      const valid = tf.cast(tf.logicalAnd(tf.expandDims(positiveMask, 2), tf.expandDims(tf.logicalNot(same), 1)), 'float32'); // [a, p, n]
+      const triplets = (x: tf.Tensor2D) => {
+        const d = distancesOf(x);
+        return tf.mul(perTriplet(tf.sub(tf.expandDims(d, 2), tf.expandDims(d, 1))), valid); // [a, p, n] D_ap − D_an
+      };
+      const zero = tf.mul(tf.sum(embeddings), 0) as tf.Scalar;
+      if (pairs.anchors.length === 0) return zero;
+      // The denominator is a count, computed on a detached copy (comparisons have no gradient in tfjs).
+      const denominator = tf.tidy(() => {
+        const detached = tf.tensor2d(embeddings.dataSync() as Float32Array, embeddings.shape);
+        const values = triplets(detached);
+        return (reduce === 'mean' ? tf.sum(valid) : tf.sum(tf.cast(tf.greater(values, 0), 'float32'))).dataSync()[0];
+      });
+      if (denominator === 0) return zero;
+      return tf.div(tf.sum(triplets(embeddings)), denominator) as tf.Scalar;
+    });
+  }
+
+  const mined = mineTriplets(embeddings, labels, { strategy, margin, squared, rng: opts.rng });
+  const count = mined.anchors.length;
+  return tf.tidy(() => {
+    if (count === 0) return tf.mul(tf.sum(embeddings), 0) as tf.Scalar;
+    const flat = tf.reshape(distancesOf(embeddings), [-1, 1]); // [batch·batch, 1]
+    const at = (rows: Int32Array, cols: Int32Array) => tf.reshape(gatherRows(flat, rows.map((r, t) => r * batch + cols[t])), [-1]);
+    const values = perTriplet(tf.sub(at(mined.anchors, mined.positives), at(mined.anchors, mined.negatives))); // [count]
+    if (reduce === 'mean') return tf.mean(values) as tf.Scalar;
+    const nonZero = tf.tidy(() => tf.sum(tf.cast(tf.greater(tf.tensor1d(values.dataSync() as Float32Array), 0), 'float32')).dataSync()[0]);
+    return (nonZero === 0 ? tf.mul(tf.sum(values), 0) : tf.div(tf.sum(values), nonZero)) as tf.Scalar;
+  });
+}
