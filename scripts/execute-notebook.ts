@@ -37,10 +37,15 @@ async function main(): Promise<number> {
   for (const [index, cell] of notebook.cells.entries()) {
     if (cell.cell_type !== 'code') continue;
     executionCount += 1;
+    const cellStarted = new Date();
     const result = await runner.run(cellSource(cell));
     cell.outputs = result.outputs;
     cell.execution_count = executionCount;
-    cell.metadata = { ...cell.metadata, execution: { seconds: result.seconds } };
+    // The timing keys Jupyter itself records (nbformat's schema wants ISO strings here).
+    cell.metadata = {
+      ...cell.metadata,
+      execution: { 'iopub.execute_input': cellStarted.toISOString(), 'shell.execute_reply': new Date().toISOString() },
+    };
     writeNotebook(outputPath, notebook);
     send({ type: 'cell', cell: index + 1, codeCell: executionCount, codeCells, ok: result.ok, seconds: result.seconds });
     if (!result.ok) {

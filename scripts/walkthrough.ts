@@ -18,6 +18,7 @@ import { listNotebooks, notebookName } from './lib/notebook-file';
 import { findJupyterPython } from './lib/python';
 import { summaryMarkdown, writeResultsSummary } from './lib/results-summary';
 import { signNotebooks } from './lib/trust';
+import { buildReport } from './report';
 import { BUILD_DIR, NOTEBOOKS_DIR } from './lib/repo';
 import type { RunnerMessage } from './execute-notebook';
 
@@ -178,6 +179,10 @@ async function main(): Promise<number> {
   if (summary) {
     console.log(`\nResults (${path.relative(process.cwd(), options.resultsDir)}/summary.md, summary.json):\n`);
     console.log(summaryMarkdown(summary));
+  }
+  if (python && executed.length) {
+    const index = buildReport(python, executed, path.join(path.dirname(options.outputDir), 'report'), options.resultsDir);
+    console.log(`HTML report (offline, interactive figures): ${path.relative(process.cwd(), index)}`);
   }
   console.log(`\nExecuted copies: ${path.relative(process.cwd(), options.outputDir) || '.'}`);
   return failed ? 1 : 0;
