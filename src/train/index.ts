@@ -3,3 +3,5 @@ export * from './batches';
 export * from './loop';
 export * from './checkpoint-file';
 export * from './checkpoint';
+export * from './moco';
+export * from './instdisc';
