@@ -12,3 +12,5 @@ export * from './info-nce';
 export * from './grad-check';
 export * from './gather';
 export * from './miners';
+export * from './template';
+export * from './simclr-supcon';
