@@ -10,3 +10,4 @@ export * from './raw-pixel-baselines';
 export * from './retrieval';
 export * from './alignment-uniformity';
 export * from './collapse';
+export * from './linear-probe';
