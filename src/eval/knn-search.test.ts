@@ -110,12 +110,21 @@ test('matches a float64 brute force on random data for every chunk size, with an
   const queries = tf.tensor2d(queryData);
   const expected = bruteForce(queryData, data, 6);
   const expectedLoo = bruteForce(data, data, 6, true);
+  const expectedL2 = queryData.map((q) =>
+    data
+      .map((r, j) => ({ j, d2: r.reduce((sum, x, d) => sum + (x - q[d]) ** 2, 0) }))
+      .sort((a, b) => a.d2 - b.d2 || a.j - b.j)
+      .slice(0, 6),
+  );
   for (const chunkSize of [1, 4, 13, 100, undefined]) {
     const result = await knnSearch(queries, references, { k: 6, chunkSize });
     assert.deepEqual(knnRows(result.indices, 6), expected.map((row) => row.map(({ j }) => j)), `chunkSize ${chunkSize}`);
     expectClose(result.similarities, expected.map((row) => row.map(({ s }) => s)), { atol: 2e-6 }, `chunkSize ${chunkSize}`);
     const loo = await knnSearch(references, references, { k: 6, chunkSize, excludeSelf: true });
     assert.deepEqual(knnRows(loo.indices, 6), expectedLoo.map((row) => row.map(({ j }) => j)), `loo chunkSize ${chunkSize}`);
+    const euclidean = await knnSearch(queries, references, { k: 6, chunkSize, metric: 'euclidean' });
+    assert.deepEqual(knnRows(euclidean.indices, 6), expectedL2.map((row) => row.map(({ j }) => j)), `euclidean chunkSize ${chunkSize}`);
+    expectClose(euclidean.similarities, expectedL2.map((row) => row.map(({ d2 }) => -d2)), { atol: 2e-5, rtol: 1e-5 }, `euclidean chunkSize ${chunkSize}`);
   }
   tf.dispose([references, queries]);
 });

@@ -126,26 +126,27 @@ export async function forEachKnnChunk(
   checkFinite(queries, fn, 'queries');
   if (references !== queries) checkFinite(references, fn, 'references');
 
-  // Prepared once: [dim, n] so each chunk is a plain matmul; ‖r‖² for the Euclidean metric.
+  // Prepared once: [dim, n] so each chunk is a plain matmul. For the Euclidean metric one more
+  // row −‖r‖² (and a 1 appended to each query) makes the matmul give 2q·r − ‖r‖² directly: the
+  // ranking of −‖q − r‖² without any [chunk, n]-sized elementwise pass; −‖q‖² is added to the k kept.
   const referencesT = tf.tidy(() => {
-    const prepared = metric === 'cosine' ? normalizeRows(references.toFloat()) : references.toFloat();
-    return prepared.transpose() as tf.Tensor2D; // [dim, n]
+    const floats = references.toFloat() as tf.Tensor2D;
+    if (metric === 'cosine') return normalizeRows(floats).transpose() as tf.Tensor2D; // [dim, n]
+    if (metric === 'dot') return floats.transpose() as tf.Tensor2D; // [dim, n]
+    const negativeSquaredNorms = floats.square().sum(1).neg().reshape([1, numReferences]); // [1, n]
+    return tf.concat([floats.transpose().mul(2), negativeSquaredNorms], 0) as tf.Tensor2D; // [dim + 1, n]
   });
-  const referenceSquaredNorms =
-    metric === 'euclidean' ? tf.tidy(() => references.toFloat().square().sum(1).reshape([1, numReferences])) : null; // [1, n]
   try {
     for (let start = 0; start < numQueries; start += chunkSize) {
       const count = Math.min(chunkSize, numQueries - start);
       const top = tf.tidy(() => {
         let block = queries.slice([start, 0], [count, dim]).toFloat() as tf.Tensor2D; // [count, dim]
         if (metric === 'cosine') block = normalizeRows(block);
-        let scores = tf.matMul(block, referencesT) as tf.Tensor2D; // [count, n]
-        if (metric === 'euclidean') {
-          // −‖q − r‖² = 2 q·r − ‖r‖² − ‖q‖², clamped at 0 against rounding.
-          const querySquaredNorms = block.square().sum(1, true); // [count, 1]
-          scores = scores.mul(2).sub(referenceSquaredNorms as tf.Tensor2D).sub(querySquaredNorms).minimum(0);
-        }
-        return tf.topk(scores, kSearched, true);
+        if (metric !== 'euclidean') return tf.topk(tf.matMul(block, referencesT), kSearched, true); // of [count, n]
+        const augmented = tf.concat([block, tf.ones([count, 1])], 1); // [count, dim + 1]
+        const top = tf.topk(tf.matMul(augmented, referencesT), kSearched, true); // of 2q·r − ‖r‖², [count, n]
+        // −‖q − r‖² = (2q·r − ‖r‖²) − ‖q‖², clamped at 0 against rounding.
+        return { values: top.values.sub(block.square().sum(1, true)).minimum(0), indices: top.indices };
       });
       let indices: Int32Array;
       let similarities: Float32Array;
@@ -162,7 +163,6 @@ export async function forEachKnnChunk(
     }
   } finally {
     referencesT.dispose();
-    referenceSquaredNorms?.dispose();
   }
   return k;
 }
