@@ -16,6 +16,9 @@ import * as tf from '@tensorflow/tfjs';
 import { batchMatMulPatch, fusedMatMulPatch } from './kernels/batch-mat-mul';
 import { conv2DBackpropFilterPatch } from './kernels/conv2d-backprop-filter';
 import { conv2DBackpropInputPatch } from './kernels/conv2d-backprop-input';
+import { castPatch, identityPatch } from './kernels/identity';
+import { maxPoolGradPatch } from './kernels/max-pool-grad';
+import { sumPatch } from './kernels/sum';
 import { unsortedSegmentSumPatch } from './kernels/unsorted-segment-sum';
 import { rememberOriginalKernel } from './kernels/wasm-kernel-utils';
 
@@ -56,6 +59,30 @@ export const WASM_KERNEL_PATCHES: readonly WasmKernelPatch[] = [
     kind: 'replaced',
     description: 'same transposed-operand fast path as BatchMatMul',
     kernelFunc: fusedMatMulPatch,
+  },
+  {
+    kernelName: 'MaxPoolGrad',
+    kind: 'replaced',
+    description: 'max-pool gradient in one pass over the windows (the shipped kernel re-scans them per pixel)',
+    kernelFunc: maxPoolGradPatch,
+  },
+  {
+    kernelName: 'Sum',
+    kind: 'replaced',
+    description: 'sums over leading axes (bias gradients) in one pass, without the slow transpose',
+    kernelFunc: sumPatch,
+  },
+  {
+    kernelName: 'Identity',
+    kind: 'replaced',
+    description: 'shares the buffer (one more reference) instead of copying it',
+    kernelFunc: identityPatch,
+  },
+  {
+    kernelName: 'Cast',
+    kind: 'replaced',
+    description: 'a cast to the same dtype shares the buffer instead of copying it; casts to bool give 0/1',
+    kernelFunc: castPatch,
   },
   {
     kernelName: 'UnsortedSegmentSum',
