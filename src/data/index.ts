@@ -6,3 +6,4 @@ export * from './augment';
 export * from './augment-bench';
 export * from './batches';
 export * from './two-view-batches';
+export * from './fetch';
