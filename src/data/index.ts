@@ -7,3 +7,4 @@ export * from './augment-bench';
 export * from './batches';
 export * from './two-view-batches';
 export * from './fetch';
+export * from './toy';
