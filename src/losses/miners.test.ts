@@ -5,7 +5,7 @@ import { Rng } from '../data/random';
 import { expectClose } from '../notebook/assertions';
 import { lossFixtures } from './fixtures';
 import { gradCheck } from './grad-check';
-import { batchTripletLoss, countTripletKinds, detectCollapse, mineBatchAll, mineBatchHard, mineRandom, mineSemiHard, mineTriplets } from './miners';
+import { batchTripletLoss, countTripletKinds, mineBatchAll, mineBatchHard, mineRandom, mineSemiHard, mineTriplets } from './miners';
 import { tripletLoss } from './triplet';
 
 const t2 = (rows: number[][]) => tf.tensor2d(rows, undefined, 'float32');
@@ -154,19 +154,6 @@ test('batchTripletLoss: mean over non-zero, empty batches, gradients', () => {
   });
 });
 
-test('detectCollapse', () => {
-  tf.tidy(() => {
-    const collapsed = detectCollapse(t2([[0.6, 0.8], [0.6, 0.8], [0.6, 0.80001]]));
-    assert.ok(collapsed.collapsed, JSON.stringify(collapsed));
-    const spread = detectCollapse(t2([[1, 0], [0, 1], [-1, 0]]));
-    assert.ok(!spread.collapsed, JSON.stringify(spread));
-    expectClose(spread.meanPairwiseDistance, (Math.SQRT2 * 4 + 2 * 2) / 6, { atol: 1e-5 }, 'mean pairwise distance');
-    expectClose(spread.rmsNorm, 1, { atol: 1e-6 }, 'rms norm');
-    assert.ok(detectCollapse(tf.zeros([4, 3]) as tf.Tensor2D).collapsed, 'all zero');
-    assert.throws(() => detectCollapse(t2([[1, 2]])), /detectCollapse: 'embeddings' must have batch ≥ 2 rows/);
-  });
-});
-
 test('miners and batchTripletLoss leave no tensors behind (batchTripletLoss: only its scalar)', () => {
   const embeddings = line();
   const labels = lineLabels();
@@ -176,7 +163,6 @@ test('miners and batchTripletLoss leave no tensors behind (batchTripletLoss: onl
   mineSemiHard(embeddings, labels);
   mineRandom(embeddings, labels);
   countTripletKinds(embeddings, labels);
-  detectCollapse(embeddings);
   assert.equal(tf.memory().numTensors, before);
   for (const strategy of ['all', 'hard', 'semi-hard', 'random'] as const) {
     const loss = batchTripletLoss(embeddings, labels, { strategy });

@@ -18,7 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng, rngFor } from '../data/random';
-import { optionsObject, requireBoolean, requireFloat, requireLabels, requireNonEmpty, requireNonNegative, requirePositive } from './checks';
+import { optionsObject, requireBoolean, requireFloat, requireLabels, requireNonEmpty, requirePositive } from './checks';
 import { pairwiseSquaredDistances, safeSqrt } from './distances';
 import { gatherRows } from './gather';
 
@@ -314,7 +314,8 @@ export interface TripletKindCounts {
 /**
  * Counts the easy, semi-hard and hard triplets among all valid triplets of a labelled batch —
  * the numbers to plot per step while training with a miner. A batch stuck with (almost) all
- * triplets hard and both mean distances near 0 has collapsed (see {@link detectCollapse}).
+ * triplets hard and both mean distances near 0 has collapsed (the loss then sits at the margin);
+ * the eval module's `collapseReport` measures collapse on any embedding.
  *
  * Vectorised over a [batch, batch, batch] comparison (16.8 M entries at batch 256).
  *
@@ -353,58 +354,6 @@ export function countTripletKinds(embeddings: tf.Tensor2D, labels: tf.Tensor1D, 
   } finally {
     release(prepared);
   }
-}
-
-/** Options of {@link detectCollapse}. */
-export interface DetectCollapseOptions {
-  /** Collapsed when the mean pairwise distance is below this. Default 1e-3. */
-  absoluteTolerance?: number;
-  /** …or below this fraction of the RMS embedding norm. Default 1e-2. */
-  relativeTolerance?: number;
-}
-
-/** What {@link detectCollapse} measured. */
-export interface CollapseReport {
-  /** True when the embeddings have (nearly) collapsed to one point. */
-  collapsed: boolean;
-  /** Mean Euclidean distance over pairs i ≠ j. */
-  meanPairwiseDistance: number;
-  /** √(mean ‖xᵢ‖²). */
-  rmsNorm: number;
-  /** meanPairwiseDistance / rmsNorm (NaN when every row is 0). */
-  relativeSpread: number;
-}
-
-/**
- * The collapse detector: are all embeddings (nearly) the same point? That is the failure mode of
- * triplet training with the hardest negatives too early (FaceNet; the loss then sits exactly at the
- * margin) and of contrastive losses without enough negatives. Collapsed when the mean pairwise
- * distance is below `absoluteTolerance`, or below `relativeTolerance`·RMS norm.
- *
- * @param embeddings [batch, dim] with batch ≥ 2.
- * @param options tolerances, see {@link DetectCollapseOptions}.
- * @returns the verdict and the numbers behind it.
- * @see notebooks/02-triplet-loss.ipynb
- */
-export function detectCollapse(embeddings: tf.Tensor2D, options?: DetectCollapseOptions): CollapseReport {
-  const fn = 'detectCollapse';
-  const { absoluteTolerance = 1e-3, relativeTolerance = 1e-2 } = optionsObject(fn, options);
-  requireFloat(fn, 'embeddings', embeddings, 2, '[batch, dim]');
-  if (embeddings.shape[0] < 2) throw new Error(`${fn}: 'embeddings' must have batch ≥ 2 rows, got [${embeddings.shape}]`);
-  requireNonNegative(fn, 'absoluteTolerance', absoluteTolerance);
-  requireNonNegative(fn, 'relativeTolerance', relativeTolerance);
-  const batch = embeddings.shape[0];
-  const [meanPairwiseDistance, rmsNorm] = Array.from(
-    tf.tidy(() => {
-      const distances = safeSqrt(pairwiseSquaredDistances(embeddings, embeddings)); // [batch, batch], diagonal 0
-      const mean = tf.div(tf.sum(distances), batch * (batch - 1));
-      const rms = tf.sqrt(tf.mean(tf.sum(tf.square(embeddings), 1)));
-      return tf.stack([mean, rms]).dataSync();
-    }),
-  );
-  const relativeSpread = meanPairwiseDistance / rmsNorm;
-  const collapsed = meanPairwiseDistance < absoluteTolerance || relativeSpread < relativeTolerance;
-  return { collapsed, meanPairwiseDistance, rmsNorm, relativeSpread };
 }
 
 /** Options of {@link batchTripletLoss}. */
