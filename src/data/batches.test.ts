@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classBalancedBatches, instanceBatches, labelledPairBatches, nPairBatches, tupletBatches } from './batches';
+import { classBalancedBatches, instanceBatches, labelledPairBatches, neighbourPairBatches, nPairBatches, tupletBatches } from './batches';
 import { Rng, setSeed } from './random';
 
 /** 10 classes × 60 examples, labels interleaved (index i has class (i·7) mod 10). */
 const LABELS = Uint8Array.from({ length: 600 }, (_, i) => (i * 7) % 10);
+
+/** 50 items on a ring: the neighbours of i are i − 1 and i + 1 (mod 50). */
+const RING_NEIGHBOURS = Int32Array.from({ length: 100 }, (_, j) => (Math.floor(j / 2) + (j % 2 === 0 ? 49 : 1)) % 50);
 
 function countOccurrences(values: Iterable<number>, size: number): Int32Array {
   const counts = new Int32Array(size);
@@ -47,6 +50,7 @@ test('every builder: same seed and epoch → same batches; another epoch or seed
     (rng, epoch) => nPairBatches(LABELS, { numPairs: 8, rng, epoch }),
     (rng, epoch) => tupletBatches(LABELS, { batchSize: 32, numNegatives: 3, rng, epoch }),
     (rng, epoch) => instanceBatches(600, { batchSize: 32, rng, epoch }),
+    (rng, epoch) => neighbourPairBatches(RING_NEIGHBOURS, { numNeighbours: 2, batchSize: 16, rng, epoch }),
   ];
   for (const build of builders) {
     assert.deepEqual(build(new Rng(5), 1), build(new Rng(5), 1));
@@ -142,4 +146,21 @@ test('instanceBatches: a permutation cut into batches; dropLast drops only the s
   assert.equal(dropped.length, 10);
   assert.deepEqual(dropped, batches.slice(0, 10));
   assert.throws(() => instanceBatches(10, { batchSize: 4, epoch: -1 }), /instanceBatches: 'epoch' must be a non-negative integer, got -1/);
+});
+
+test('neighbourPairBatches: similar = one of the k neighbours, dissimilar = neither a neighbour nor itself', () => {
+  const batches = neighbourPairBatches(RING_NEIGHBOURS, { numNeighbours: 2, batchSize: 16, similarFraction: 0.25, rng: new Rng(12) });
+  const lefts = countOccurrences(batches.flatMap((b) => Array.from(b.left)), 50);
+  assert.ok(lefts.every((c) => c === 1), 'every item once as left');
+  for (const { left, right, similar } of batches) {
+    assert.equal(similar.reduce((s, v) => s + v, 0), Math.round(left.length * 0.25));
+    for (let i = 0; i < left.length; i++) {
+      const distance = Math.min((left[i] - right[i] + 50) % 50, (right[i] - left[i] + 50) % 50);
+      if (similar[i]) assert.equal(distance, 1, `similar pair ${left[i]},${right[i]}`);
+      else assert.ok(distance > 1, `dissimilar pair ${left[i]},${right[i]}`);
+    }
+  }
+  assert.throws(() => neighbourPairBatches(RING_NEIGHBOURS, { numNeighbours: 3, batchSize: 4 }), /'neighbours' must be \[count, 3\] row-major, got 100 values/);
+  assert.throws(() => neighbourPairBatches([1, 2, 1, 0, 0, 1], { numNeighbours: 2, batchSize: 2 }), /'neighbours\[1, 0\]' is 1, expected another item's index in \[0, 3\)/);
+  assert.throws(() => neighbourPairBatches([1, 2, 2, 0, 0, 1], { numNeighbours: 2, batchSize: 2 }), /dissimilar pairs need more than k \+ 1 = 3 items, got 3/);
 });

@@ -7,12 +7,13 @@
  * | builder | loss | per epoch |
  * |---|---|---|
  * | {@link labelledPairBatches} | DrLIM contrastive loss | every index once as the left item |
+ * | {@link neighbourPairBatches} | DrLIM, unsupervised (k-NN pairs) | every index once as the left item |
  * | {@link classBalancedBatches} | triplet loss with mining (P×K) | every index at least once |
  * | {@link nPairBatches} | N-pair loss | every index at least once |
  * | {@link tupletBatches} | (N+1)-tuplet loss | every index once as anchor |
  * | {@link instanceBatches} | InstDisc, MoCo | every index exactly once |
  *
- * @see notebooks/01-contrastive-loss.ipynb, notebooks/02-triplet.ipynb, notebooks/03-n-pair.ipynb
+ * @see notebooks/01-contrastive-loss.ipynb, notebooks/02-triplet-loss.ipynb, notebooks/03-npair-loss.ipynb
  */
 import { Rng, rngFor } from './random';
 import { indicesByClass } from './subset';
@@ -146,6 +147,74 @@ export function labelledPairBatches(labels: ArrayLike<number>, options: PairOpti
   });
 }
 
+/** Options of {@link neighbourPairBatches}. */
+export interface NeighbourPairOptions extends PairOptions {
+  /** k: neighbours per item in the table. */
+  numNeighbours: number;
+}
+
+/**
+ * One epoch of pairs for DrLIM's unsupervised variant, without labels: "similar" means "one of
+ * the k nearest neighbours in some space" (Hadsell et al. used pixel-space neighbours), and
+ * "dissimilar" is any other item that is not one of them. Each index is the left item once.
+ *
+ * The neighbour table comes from elsewhere, e.g. `knnSearch(pixels, pixels, { k, excludeSelf:
+ * true }).indices` on the flat images (`imagesTensor(split, undefined, 'flat')`).
+ *
+ * @param neighbours `[count, numNeighbours]` row-major: the neighbours of each item (itself excluded).
+ * @param options k, batch size, similar fraction (default 0.5), dropLast, epoch and rng.
+ * @returns the epoch's batches; `similar[i] = 1` when `right[i]` is a neighbour of `left[i]`.
+ * @see notebooks/01-contrastive-loss.ipynb
+ */
+export function neighbourPairBatches(neighbours: ArrayLike<number>, options: NeighbourPairOptions): PairBatch[] {
+  const builder = 'neighbourPairBatches';
+  const k = options.numNeighbours;
+  checkPositiveInteger(k, 'numNeighbours', builder);
+  checkPositiveInteger(options.batchSize, 'batchSize', builder);
+  if (!neighbours || neighbours.length === 0 || neighbours.length % k !== 0) {
+    throw new Error(`${builder}: 'neighbours' must be [count, ${k}] row-major, got ${neighbours?.length} values`);
+  }
+  const count = neighbours.length / k;
+  for (let i = 0; i < neighbours.length; i++) {
+    const j = neighbours[i];
+    if (!Number.isInteger(j) || j < 0 || j >= count || j === Math.floor(i / k)) {
+      throw new Error(`${builder}: 'neighbours[${Math.floor(i / k)}, ${i % k}]' is ${j}, expected another item's index in [0, ${count})`);
+    }
+  }
+  const similarFraction = options.similarFraction ?? 0.5;
+  if (!(similarFraction >= 0 && similarFraction <= 1)) {
+    throw new Error(`${builder}: 'similarFraction' must be in [0, 1], got ${similarFraction}`);
+  }
+  if (similarFraction < 1 && count <= k + 1) {
+    throw new Error(`${builder}: dissimilar pairs need more than k + 1 = ${k + 1} items, got ${count}`);
+  }
+  const rng = epochRng(options, builder);
+  return chunk(rng.permutation(count), options.batchSize, options.dropLast ?? false).map((left) => {
+    const size = left.length;
+    const similar = new Uint8Array(size);
+    similar.fill(1, 0, Math.round(similarFraction * size));
+    rng.shuffle(similar);
+    const right = new Int32Array(size);
+    for (let i = 0; i < size; i++) {
+      const item = left[i];
+      if (similar[i]) {
+        right[i] = neighbours[item * k + rng.int(k)];
+        continue;
+      }
+      for (;;) {
+        const candidate = rng.int(count);
+        let isNeighbour = candidate === item;
+        for (let n = 0; n < k && !isNeighbour; n++) isNeighbour = neighbours[item * k + n] === candidate;
+        if (!isNeighbour) {
+          right[i] = candidate;
+          break;
+        }
+      }
+    }
+    return { left, right, similar };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // P×K class-balanced batches (triplet mining) and N-pair batches
 
@@ -179,7 +248,7 @@ export interface ClassBatchOptions extends EpochOptions {
  * @param labels class labels `[count]`.
  * @param options P, K, epoch and rng.
  * @returns the epoch's batches, each of exactly P·K indices.
- * @see notebooks/02-triplet.ipynb
+ * @see notebooks/02-triplet-loss.ipynb
  * @see https://arxiv.org/abs/1503.03832 (FaceNet), https://arxiv.org/abs/1703.07737 (batch hard)
  */
 export function classBalancedBatches(labels: ArrayLike<number>, options: ClassBatchOptions): ClassBatch[] {
@@ -267,7 +336,7 @@ export interface NPairOptions extends EpochOptions {
  *
  * @param labels class labels `[count]`; every class needs ≥ 2 examples.
  * @param options N, epoch and rng.
- * @see notebooks/03-n-pair.ipynb
+ * @see notebooks/03-npair-loss.ipynb
  * @see https://papers.nips.cc/paper/6200-improved-deep-metric-learning-with-multi-class-n-pair-loss-objective
  */
 export function nPairBatches(labels: ArrayLike<number>, options: NPairOptions): NPairBatch[] {
@@ -315,7 +384,7 @@ export interface TupletOptions extends EpochOptions {
  *
  * @param labels class labels `[count]`; every class needs ≥ 2 examples.
  * @param options batch size, number of negatives, epoch and rng.
- * @see notebooks/03-n-pair.ipynb
+ * @see notebooks/03-npair-loss.ipynb
  */
 export function tupletBatches(labels: ArrayLike<number>, options: TupletOptions): TupletBatch[] {
   const builder = 'tupletBatches';
@@ -371,7 +440,7 @@ export interface InstanceOptions extends EpochOptions {
  *
  * @param count dataset size.
  * @param options batch size, dropLast, epoch and rng.
- * @see notebooks/04-instdisc.ipynb
+ * @see notebooks/04-instance-discrimination.ipynb
  */
 export function instanceBatches(count: number, options: InstanceOptions): InstanceBatch[] {
   const builder = 'instanceBatches';
