@@ -1,10 +1,25 @@
 /**
- * Visualisation: seeded UMAP and PCA views with a trustworthiness score, and plotly figures that
- * render offline in Jupyter, in executed notebook copies and as text in logs.
+ * Visualisation: seeded UMAP and PCA views with a trustworthiness score, and figures (plotly.js,
+ * inlined once per notebook, offline) that render in Jupyter, in executed notebook copies, as a
+ * static picture where scripts do not run, and as a summary line in logs.
  */
 export * from './layout-2d';
 export * from './umap';
-export * from './umap-graph';
-export * from './umap-optimize';
+export { umapEdges } from './umap-graph';
+export type { NeighbourTable, UmapEdges } from './umap-graph';
+export { optimizeUmapLayout, umapCurve } from './umap-optimize';
+export type { UmapLayoutSettings } from './umap-optimize';
 export * from './pca';
 export * from './trustworthiness';
+export * from './thumbnails';
+export * from './figure';
+export { figureToSvg } from './static-svg';
+export type { StaticSvgOptions } from './static-svg';
+export { plotlyVersion, resetPlotlyLibrary } from './plotly-bundle';
+export * from './plot-display';
+export * from './embedding-scatter';
+export * from './embedding-evolution';
+export * from './training-curves';
+export * from './loss-curves';
+export * from './charts';
+export * from './image-grid';

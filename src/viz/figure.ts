@@ -1,0 +1,102 @@
+/**
+ * The figure description shared by the plot builders, the plotly display and the static SVG
+ * fallback: plotly.js' own JSON form (`data`, `layout`, `config`, `frames`), so a figure can be
+ * tweaked with anything from the plotly.js reference before it is shown.
+ *
+ * @see https://plotly.com/javascript/reference/
+ */
+
+/** One plotly trace. The kit's builders use `scatter` (markers/lines) and `bar`. */
+export interface PlotTrace {
+  type?: string;
+  mode?: string;
+  name?: string;
+  x?: ArrayLike<number | string | null>;
+  y?: ArrayLike<number | string | null>;
+  xaxis?: string;
+  yaxis?: string;
+  showlegend?: boolean;
+  marker?: { color?: string | ArrayLike<string | number>; size?: number; opacity?: number; [key: string]: unknown };
+  line?: { color?: string; dash?: string; width?: number; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** A plotly figure. */
+export interface Figure {
+  data: PlotTrace[];
+  layout?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+  /** Animation frames (the embedding-evolution slider). */
+  frames?: Array<{ name?: string; data: PlotTrace[]; layout?: Record<string, unknown>; [key: string]: unknown }>;
+  /** Browser-side extras the kit's display adds (not sent as plotly JSON). */
+  extras?: FigureExtras;
+}
+
+/** Extra browser-side behaviour of a displayed figure (not part of plotly's JSON). */
+export interface FigureExtras {
+  /**
+   * Image per point shown in a box next to the cursor on hover (plotly's own hover labels cannot
+   * show images): `hoverImages[traceIndex][pointIndex]` is a data URI (or null for none).
+   */
+  hoverImages?: Array<Array<string | null> | null>;
+}
+
+/** plotly.js' default colour sequence ("D3 category 10"). */
+export const PLOT_COLORS: readonly string[] = Object.freeze([
+  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
+]);
+
+/** The colour of series `index` (cycling through {@link PLOT_COLORS}). */
+export function plotColor(index: number): string {
+  return PLOT_COLORS[((index % PLOT_COLORS.length) + PLOT_COLORS.length) % PLOT_COLORS.length];
+}
+
+/** The figure title text, whether `layout.title` is a string or `{ text }`. */
+export function figureTitle(figure: Figure): string {
+  const title = figure.layout?.title as unknown;
+  if (typeof title === 'string') return title;
+  if (title !== null && typeof title === 'object' && typeof (title as { text?: unknown }).text === 'string') return (title as { text: string }).text;
+  return '';
+}
+
+/** Axis title text of `layout[axisKey]` (e.g. 'xaxis', 'yaxis2'). */
+export function axisTitle(layout: Record<string, unknown> | undefined, axisKey: string): string {
+  const axis = layout?.[axisKey] as { title?: unknown } | undefined;
+  const title = axis?.title;
+  if (typeof title === 'string') return title;
+  if (title !== null && typeof title === 'object' && typeof (title as { text?: unknown }).text === 'string') return (title as { text: string }).text;
+  return '';
+}
+
+/** Rounds to `digits` significant digits (smaller JSON for big scatter plots). */
+export function roundTo(value: number, digits = 5): number {
+  if (!Number.isFinite(value) || value === 0) return value;
+  return Number(value.toPrecision(digits));
+}
+
+/** A plain number array (typed arrays turn into objects in JSON), rounded to `digits` significant digits. */
+export function plainNumbers(values: ArrayLike<number>, digits = 5): number[] {
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = roundTo(values[i], digits);
+  return out;
+}
+
+/** Copies a figure into plain JSON values (typed arrays → arrays), checking that it is a figure. */
+export function plainFigure(figure: Figure, fn: string): Figure {
+  if (figure === null || typeof figure !== 'object' || !Array.isArray(figure.data)) {
+    throw new Error(`${fn}: 'figure' must be { data: traces[], layout?, config?, frames? }, got ${figure === null ? 'null' : typeof figure}`);
+  }
+  const plain = (value: unknown): unknown => {
+    if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>);
+    if (Array.isArray(value)) return value.map(plain);
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [key, inner] of Object.entries(value)) if (inner !== undefined) out[key] = plain(inner);
+      return out;
+    }
+    if (typeof value === 'number' && !Number.isFinite(value)) return null; // JSON has no NaN/Infinity
+    return value;
+  };
+  const { extras: _extras, ...rest } = figure;
+  return plain(rest) as Figure;
+}
