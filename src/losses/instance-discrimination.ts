@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { optionsObject, requireFloat, requireIndices, requireNonEmpty, requirePositive, shapeText } from './checks';
 import { matMulTransposed } from './distances';
+import { gatherRows } from './gather';
 
 /** Options of {@link nonParametricSoftmaxLoss}. */
 export interface NonParametricSoftmaxOptions {
@@ -59,12 +60,22 @@ function memoryLogits(features: tf.Tensor2D, memory: tf.Tensor2D, temperature: n
 }
 
 /**
- * How many times each memory row was drawn as noise for each sample: counts[b, j] = #{k: noise_bk = j}.
- * Weighting per-row terms by these counts equals summing over the K draws, without materialising
- * the [batch, K, dim] gather (and without gather gradients, which the wasm backend lacks).
+ * Entries `columns` of each row of `logits`, differentiably: out[b, k] = logits[b, columns[b, k]].
+ * Gathers from the flattened matrix (no [batch, K, dim] gather of memory rows, no one-hot of
+ * [batch, numInstances]). Works on every backend (see {@link gatherRows}).
+ * @param logits [batch, numInstances]
+ * @param columns [batch] or [batch, K] int32
+ * @returns [batch] or [batch, K]
  */
-function noiseCounts(noiseIndices: tf.Tensor2D, size: number): tf.Tensor2D {
-  return tf.tidy(() => tf.cast(tf.denseBincount<tf.Tensor2D>(noiseIndices, [], size), 'float32') as tf.Tensor2D);
+function pickLogits(logits: tf.Tensor2D, columns: tf.Tensor1D | tf.Tensor2D): tf.Tensor {
+  return tf.tidy(() => {
+    const [batch, size] = logits.shape;
+    const rowStart = tf.mul(tf.range(0, batch, 1, 'int32'), tf.scalar(size, 'int32')); // [batch]
+    const offsets = columns.rank === 2 ? tf.reshape(rowStart, [batch, 1]) : rowStart;
+    const flatIndex = tf.reshape(tf.add(columns, offsets), [-1]) as tf.Tensor1D;
+    const picked = gatherRows(tf.reshape(logits, [-1, 1]), flatIndex); // [batch·K, 1]
+    return tf.reshape(picked, columns.shape);
+  });
 }
 
 /**
@@ -93,8 +104,7 @@ export function nonParametricSoftmaxLoss(features: tf.Tensor2D, memory: tf.Tenso
   requirePositive(fn, 'temperature', temperature);
   return tf.tidy(() => {
     const logits = memoryLogits(features, memory, temperature); // [batch, numInstances]
-    const target = tf.oneHot(indices as tf.Tensor1D | tf.Tensor2D, size); // [batch, numInstances]
-    const positiveLogit = tf.sum(tf.mul(logits, target), 1); // [batch]
+    const positiveLogit = pickLogits(logits, indices); // [batch]
     return tf.mean(tf.sub(tf.logSumExp(logits, 1), positiveLogit)) as tf.Scalar;
   });
 }
@@ -135,11 +145,11 @@ export function nceLoss(features: tf.Tensor2D, memory: tf.Tensor2D, indices: tf.
   const logQ = Math.log(numNegatives / size);
   const logZ = Math.log(normalizer);
   return tf.tidy(() => {
-    const logP = tf.sub(memoryLogits(features, memory, temperature), logZ); // [batch, numInstances] log P(j|f_b)
-    const positiveLogP = tf.sum(tf.mul(logP, tf.oneHot(indices as tf.Tensor1D | tf.Tensor2D, size)), 1); // [batch]
+    const logits = memoryLogits(features, memory, temperature); // [batch, numInstances]
+    const positiveLogP = tf.sub(pickLogits(logits, indices), logZ); // [batch] log P(i_b|f_b)
+    const noiseLogP = tf.sub(pickLogits(logits, noiseIndices), logZ); // [batch, numNegatives] log P(noise_bk|f_b)
     const dataTerm = tf.sum(tf.softplus(tf.sub(logQ, positiveLogP))); // −Σ_b log h(i_b)
-    const counts = noiseCounts(noiseIndices, size); // [batch, numInstances]
-    const noiseTerm = tf.sum(tf.mul(counts, tf.softplus(tf.sub(logP, logQ)))); // −Σ_{b,k} log(1 − h(noise_bk))
+    const noiseTerm = tf.sum(tf.softplus(tf.sub(noiseLogP, logQ))); // −Σ_{b,k} log(1 − h(noise_bk))
     return tf.div(tf.add(dataTerm, noiseTerm), batch) as tf.Scalar;
   });
 }
@@ -168,8 +178,7 @@ export function estimateNormalizer(features: tf.Tensor2D, memory: tf.Tensor2D, n
   requirePositive(fn, 'temperature', temperature);
   const logMeanExp = tf.tidy(() => {
     const logits = memoryLogits(features, memory, temperature); // [batch, numInstances]
-    const logCounts = tf.log(noiseCounts(noiseIndices, size)); // −∞ where a row was not drawn
-    const total = tf.logSumExp(tf.reshape(tf.add(logits, logCounts), [-1]));
+    const total = tf.logSumExp(tf.reshape(pickLogits(logits, noiseIndices), [-1]));
     return tf.sub(total, Math.log(batch * numNegatives));
   });
   const value = logMeanExp.dataSync()[0];

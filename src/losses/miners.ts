@@ -207,26 +207,38 @@ export function mineSemiHard(embeddings: tf.Tensor2D, labels: tf.Tensor1D, optio
   try {
     const pairs = anchorPositivePairs(prepared.labels);
     if (pairs.anchors.length === 0) return EMPTY;
-    const negatives = tf.tidy(() => {
-      const { distances, negativeMask } = prepared;
-      const anchors = tf.tensor1d(pairs.anchors, 'int32');
-      const rows = tf.gather(distances, anchors); // [pairs, batch] D(a, ·)
-      const isNegative = tf.gather(negativeMask, anchors); // [pairs, batch]
-      const flat = tf.reshape(distances, [-1]);
-      const flatIndex = pairs.anchors.map((a, t) => a * prepared.batch + pairs.positives[t]);
-      const dap = tf.reshape(tf.gather(flat, flatIndex), [-1, 1]); // [pairs, 1]
-      const band = tf.logicalAnd(isNegative, tf.logicalAnd(tf.greater(rows, dap), tf.less(rows, tf.add(dap, margin))));
-      const hard = tf.logicalAnd(isNegative, tf.lessEqual(rows, dap));
-      const inf = tf.fill(rows.shape, Infinity);
-      const closestInBand = tf.argMin(tf.where(band, rows, inf), 1);
-      const easiestHard = tf.argMax(tf.where(hard, rows, tf.neg(inf)), 1);
-      const closest = tf.argMin(tf.where(isNegative, rows, inf), 1);
-      return tf.where(tf.any(band, 1), closestInBand, tf.where(tf.any(hard, 1), easiestHard, closest)).dataSync() as Int32Array;
+    const choice = tf.tidy(() => {
+      const { distances } = prepared;
+      const { sorted, columns } = sortedNegatives(prepared); // [batch, batch] each, ascending D(a, n)
+      // below[a, p] = #negatives with D_an ≤ D_ap: sorted[a, below] is the first negative farther than p
+      const below = tf.searchSorted(sorted, distances, 'right'); // [batch, batch] int32
+      const int = (value: number) => tf.scalar(value, 'int32');
+      const next = tf.minimum(below, int(prepared.batch - 1));
+      const previous = tf.maximum(tf.sub(below, int(1)), int(0));
+      const nextDistance = tf.gather(sorted, next, 1, 1); // [batch, batch] D of the closest negative beyond p (∞ if none)
+      const inBand = tf.less(tf.sub(nextDistance, distances), margin); // D_ap < D_an < D_ap + margin
+      const hasHard = tf.greater(below, int(0));
+      const position = tf.where(inBand, next, tf.where(hasHard, previous, tf.zerosLike(below)));
+      return tf.gather(columns, position, 1, 1).dataSync() as Int32Array; // [batch·batch] chosen negative per (a, p)
     });
-    return { anchors: pairs.anchors, positives: pairs.positives, negatives: Int32Array.from(negatives) };
+    const negatives = pairs.anchors.map((a, t) => choice[a * prepared.batch + pairs.positives[t]]);
+    return { anchors: pairs.anchors, positives: pairs.positives, negatives };
   } finally {
     release(prepared);
   }
+}
+
+/**
+ * Each anchor's negatives sorted by distance, ascending (non-negatives last, at +∞), and the
+ * batch column each sorted entry came from. [batch, batch] each.
+ */
+function sortedNegatives(prepared: Prepared): { sorted: tf.Tensor2D; columns: tf.Tensor2D } {
+  return tf.tidy(() => {
+    const { distances, negativeMask } = prepared;
+    const negativeDistances = tf.where(negativeMask, distances, tf.fill(distances.shape, Infinity));
+    const { values, indices } = tf.topk(tf.neg(negativeDistances), prepared.batch, true); // descending −D = ascending D
+    return { sorted: tf.neg(values) as tf.Tensor2D, columns: indices as tf.Tensor2D };
+  });
 }
 
 /**
@@ -317,7 +329,8 @@ export interface TripletKindCounts {
  * triplets hard and both mean distances near 0 has collapsed (the loss then sits at the margin);
  * the eval module's `collapseReport` measures collapse on any embedding.
  *
- * Vectorised over a [batch, batch, batch] comparison (16.8 M entries at batch 256).
+ * Computed without the [batch, batch, batch] cube: each anchor's negatives are sorted once and
+ * every positive's distance is located in them by binary search (`tf.searchSorted`).
  *
  * @param embeddings [batch, dim].
  * @param labels [batch] int32.
@@ -333,18 +346,20 @@ export function countTripletKinds(embeddings: tf.Tensor2D, labels: tf.Tensor1D, 
   try {
     const values = tf.tidy(() => {
       const { distances, positiveMask, negativeMask } = prepared;
-      const gap = tf.sub(tf.expandDims(distances, 1), tf.expandDims(distances, 2)); // [a, p, n] D_an − D_ap
-      const valid = tf.logicalAnd(tf.expandDims(positiveMask, 2), tf.expandDims(negativeMask, 1)); // [a, p, n]
-      const count = (mask: tf.Tensor) => tf.sum(tf.cast(tf.logicalAnd(valid, mask), 'int32'));
-      const hard = count(tf.lessEqual(gap, 0));
-      const easy = count(tf.greaterEqual(gap, margin));
-      const total = tf.sum(tf.cast(valid, 'int32'));
-      const positives = tf.cast(positiveMask, 'float32');
-      const negatives = tf.cast(negativeMask, 'float32');
+      const { sorted } = sortedNegatives(prepared);
+      const positives = tf.cast(positiveMask, 'float32'); // [a, p]
+      const negatives = tf.cast(negativeMask, 'float32'); // [a, n]
+      // For each (a, p): #negatives with D_an ≤ D_ap (hard) and with D_an < D_ap + margin (not easy).
+      const atMost = tf.cast(tf.searchSorted(sorted, distances, 'right'), 'float32'); // [a, p]
+      const inside = tf.cast(tf.searchSorted(sorted, tf.add(distances, margin), 'left'), 'float32'); // [a, p]
+      const negativesPerAnchor = tf.sum(negatives, 1, true); // [a, 1]
+      const hard = tf.sum(tf.mul(positives, atMost));
+      const notEasy = tf.sum(tf.mul(positives, inside));
+      const total = tf.sum(tf.mul(positives, negativesPerAnchor));
       return tf.stack([
-        tf.cast(hard, 'float32'),
-        tf.cast(easy, 'float32'),
-        tf.cast(total, 'float32'),
+        hard,
+        tf.sub(total, notEasy),
+        total,
         tf.div(tf.sum(tf.mul(distances, positives)), tf.sum(positives)),
         tf.div(tf.sum(tf.mul(distances, negatives)), tf.sum(negatives)),
       ]).dataSync();
@@ -405,10 +420,10 @@ export function batchTripletLoss(embeddings: tf.Tensor2D, labels: tf.Tensor1D, o
   if (strategy === 'all') {
     const pairs = anchorPositivePairs(labelValues);
     return tf.tidy(() => {
-      const column = tf.reshape(labels, [-1, 1]);
-      const same = tf.equal(column, tf.reshape(labels, [1, -1]));
-      const positiveMask = tf.logicalAnd(same, tf.logicalNot(tf.cast(tf.eye(batch), 'bool')));
-      const valid = tf.cast(tf.logicalAnd(tf.expandDims(positiveMask, 2), tf.expandDims(tf.logicalNot(same), 1)), 'float32'); // [a, p, n]
+      // Float masks multiplied by broadcasting (broadcast comparisons are slow on wasm).
+      const same = tf.cast(tf.equal(tf.reshape(labels, [-1, 1]), tf.reshape(labels, [1, -1])), 'float32'); // [a, b]
+      const positiveMask = tf.sub(same, tf.eye(batch)); // [a, p]
+      const valid = tf.mul(tf.expandDims(positiveMask, 2), tf.expandDims(tf.sub(1, same), 1)); // [a, p, n]
       const triplets = (x: tf.Tensor2D) => {
         const d = distancesOf(x);
         return tf.mul(perTriplet(tf.sub(tf.expandDims(d, 2), tf.expandDims(d, 1))), valid); // [a, p, n] D_ap − D_an
