@@ -115,11 +115,11 @@ async function main(): Promise<void> {
   };
   if (options.only.has('mlp')) {
     progress('MLP training steps');
-    report.mlp = stepEntry(benchMlp(options.steps), peak.gflops);
+    report.mlp = stepEntry(benchMlp(options.steps), peak);
   }
   if (options.only.has('cnn')) {
     progress('CNN training steps');
-    report.cnn = stepEntry(benchCnn(options.steps), peak.gflops);
+    report.cnn = stepEntry(benchCnn(options.steps), peak);
   }
   if (options.only.has('knn')) {
     progress('exact kNN');
@@ -159,7 +159,11 @@ async function main(): Promise<void> {
     // "Default threads" = every core, passed explicitly so an inherited OMP_NUM_THREADS cannot shrink it.
     const defaultThreads = cores !== threads ? (progress(`PyTorch, ${cores} threads`), runTorchBench(cores, options.steps, options.knnScale, skip)) : undefined;
     report.torch = { sameThreads, defaultThreads };
-    report.ratios = { sameThreads: ratiosAgainst(report, sameThreads), defaultThreads: defaultThreads && ratiosAgainst(report, defaultThreads) };
+    report.ratios = {
+      sameThreads: ratiosAgainst(report, sameThreads, 'wall'),
+      sameThreadsCpu: ratiosAgainst(report, sameThreads, 'cpu'),
+      defaultThreads: defaultThreads && ratiosAgainst(report, defaultThreads, 'wall'),
+    };
   }
   report.targets = evaluateTargets(report);
   if (options.table) process.stderr.write(formatTable(report) + '\n');

@@ -11,9 +11,9 @@ export interface TorchResult {
   torch: string;
   threads: number;
   mallopt: boolean;
-  mlp?: { msPerStep: number; samplesPerSec: number; steps: number };
-  cnn?: { msPerStep: number; samplesPerSec: number; steps: number };
-  knn?: { ms: number; queries: number; references: number };
+  mlp?: { msPerStep: number; cpuMsPerStep: number; samplesPerSec: number; steps: number };
+  cnn?: { msPerStep: number; cpuMsPerStep: number; samplesPerSec: number; steps: number };
+  knn?: { ms: number; cpuMs: number; queries: number; references: number };
 }
 
 /** The Python that has torch on Debian (the first `python3` on PATH may be another one). */

@@ -32,18 +32,34 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Milliseconds taken by `run` (which must finish its work before returning). */
-export function timeMs(run: () => void): number {
-  const start = process.hrtime.bigint();
-  run();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+/** Wall-clock and CPU milliseconds of one timed run. */
+export interface Timing {
+  /** Wall-clock milliseconds. */
+  wallMs: number;
+  /** CPU milliseconds of this process (user + system): on a busy machine this is what the work
+   * cost, without the time the process waited for a core. */
+  cpuMs: number;
 }
 
-/** Async variant of {@link timeMs}. */
-export async function timeMsAsync(run: () => Promise<unknown>): Promise<number> {
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+/** Times `run` (which must finish its work before returning). */
+export function time(run: () => void): Timing {
+  const cpuStart = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  run();
+  return { wallMs: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: cpuMsSince(cpuStart) };
+}
+
+/** Async variant of {@link time}. */
+export async function timeAsync(run: () => Promise<unknown>): Promise<Timing> {
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   await run();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  return { wallMs: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: cpuMsSince(cpuStart) };
 }
 
 /** Seeded standard-normal values. */
@@ -58,8 +74,8 @@ function normals(seed: number, count: number): Float32Array {
  * The wasm (or current backend's) matmul peak: GFLOP/s of a plain [n, n]·[n, n] product, the
  * best of the median over a few sizes (the largest is usually the fastest).
  */
-export function matmulPeak(repeats = 5): { gflops: number; shape: string } {
-  let best = { gflops: 0, shape: '' };
+export function matmulPeak(repeats = 7): { gflops: number; cpuGflops: number; shape: string } {
+  let best = { gflops: 0, cpuGflops: 0, shape: '' };
   for (const [m, k, n] of [[1024, 1024, 1024], [512, 784, 512]] as const) {
     const a = tf.tensor2d(normals(1, m * k), [m, k]);
     const b = tf.tensor2d(normals(2, k * n), [k, n]);
@@ -69,9 +85,10 @@ export function matmulPeak(repeats = 5): { gflops: number; shape: string } {
       c.dispose();
     };
     once();
-    const ms = median(Array.from({ length: repeats }, () => timeMs(once)));
-    const gflops = (2 * m * k * n) / ms / 1e6;
-    if (gflops > best.gflops) best = { gflops, shape: `${m}x${k}·${k}x${n}` };
+    const timings = Array.from({ length: repeats }, () => time(once));
+    const gflops = (2 * m * k * n) / median(timings.map((t) => t.wallMs)) / 1e6;
+    const cpuGflops = (2 * m * k * n) / median(timings.map((t) => t.cpuMs)) / 1e6;
+    if (cpuGflops > best.cpuGflops) best = { gflops, cpuGflops, shape: `${m}x${k}·${k}x${n}` };
     tf.dispose([a, b]);
   }
   return best;
@@ -79,12 +96,16 @@ export function matmulPeak(repeats = 5): { gflops: number; shape: string } {
 
 /** What one training-step workload measured. */
 export interface StepResult {
-  /** Median milliseconds per training step (forward + backward + Adam update). */
+  /** Median wall-clock milliseconds per training step (forward + backward + Adam update). */
   msPerStep: number;
+  /** Median CPU milliseconds per step (see {@link Timing}). */
+  cpuMsPerStep: number;
   /** batchSize / step time. */
   samplesPerSec: number;
-  /** Achieved GFLOP/s (matrix-product FLOPs per step / step time; see flops.ts). */
+  /** Achieved GFLOP/s (matrix-product FLOPs per step / wall step time; see flops.ts). */
   gflops: number;
+  /** The same per CPU millisecond. */
+  cpuGflops: number;
   /** GFLOPs counted per step. */
   gflopPerStep: number;
   /** Timed steps (after warm-up). */
@@ -123,14 +144,17 @@ export function benchTrainingStep(model: tf.LayersModel, input: tf.Tensor, steps
     if (!Number.isFinite(value)) throw new Error(`bench: the loss is ${value}`);
   };
   for (let i = 0; i < warmup; i++) step();
-  const times = Array.from({ length: steps }, () => timeMs(step));
+  const timings = Array.from({ length: steps }, () => time(step));
   optimizer.dispose();
-  const msPerStep = median(times);
+  const msPerStep = median(timings.map((t) => t.wallMs));
+  const cpuMsPerStep = median(timings.map((t) => t.cpuMs));
   const flops = trainingStepFlops(model, batchSize, batchSize / 2, BENCH.embeddingDim);
   return {
     msPerStep,
+    cpuMsPerStep,
     samplesPerSec: (batchSize * 1000) / msPerStep,
     gflops: flops / msPerStep / 1e6,
+    cpuGflops: flops / cpuMsPerStep / 1e6,
     gflopPerStep: flops / 1e9,
     steps,
   };
@@ -161,15 +185,15 @@ export function benchCnn(steps: number): StepResult {
 }
 
 /** Exact cosine top-k of the bench's queries against its references with the kit's `knnSearch`. */
-export async function benchKnn(scale = 1): Promise<{ ms: number; queries: number; references: number }> {
+export async function benchKnn(scale = 1): Promise<{ ms: number; cpuMs: number; queries: number; references: number }> {
   const { dim, k } = BENCH.knn;
   const queries = Math.round(BENCH.knn.queries * scale);
   const references = Math.round(BENCH.knn.references * scale);
   const q = tf.tensor2d(normals(5, queries * dim), [queries, dim]);
   const r = tf.tensor2d(normals(6, references * dim), [references, dim]);
   try {
-    const ms = await timeMsAsync(() => knnSearch(q, r, { k, metric: 'cosine' }));
-    return { ms, queries, references };
+    const timing = await timeAsync(() => knnSearch(q, r, { k, metric: 'cosine' }));
+    return { ms: timing.wallMs, cpuMs: timing.cpuMs, queries, references };
   } finally {
     tf.dispose([q, r]);
   }
@@ -179,7 +203,7 @@ export async function benchKnn(scale = 1): Promise<{ ms: number; queries: number
  * The kit's UMAP of 10 000 × 128 points to 2-D, when the viz helper (`umapEmbed`) exists.
  * @returns the time, or null with the reason when the helper is not in the kit yet.
  */
-export async function benchUmap(scale = 1): Promise<{ ms: number; points: number } | { ms: null; pending: string }> {
+export async function benchUmap(scale = 1): Promise<{ ms: number; cpuMs: number; points: number } | { ms: null; pending: string }> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const kit = require('contrastive-kit') as Record<string, unknown>;
   const umapEmbed = kit.umapEmbed as ((points: tf.Tensor2D, options?: object) => Promise<unknown>) | undefined;
@@ -187,8 +211,8 @@ export async function benchUmap(scale = 1): Promise<{ ms: number; points: number
   const points = Math.round(BENCH.umap.points * scale);
   const x = tf.tensor2d(normals(9, points * BENCH.umap.dim), [points, BENCH.umap.dim]);
   try {
-    const ms = await timeMsAsync(() => umapEmbed(x));
-    return { ms, points };
+    const timing = await timeAsync(() => umapEmbed(x));
+    return { ms: timing.wallMs, cpuMs: timing.cpuMs, points };
   } finally {
     x.dispose();
   }
@@ -201,9 +225,11 @@ export function benchAugmentation(repeats: number): { ms: number; preset: string
 }
 
 /**
- * Per-kernel time of one training step (tf.profile), largest first: where a step's time goes.
+ * Per-kernel time of a training step (tf.profile over `steps` steps, averaged), largest first:
+ * where a step's time goes. Kernel times are wall-clock, so on a busy machine profile several
+ * steps.
  */
-export async function profileStep(model: tf.LayersModel, input: tf.Tensor): Promise<Array<{ kernel: string; ms: number; calls: number }>> {
+export async function profileStep(model: tf.LayersModel, input: tf.Tensor, steps = 3): Promise<Array<{ kernel: string; ms: number; calls: number }>> {
   const optimizer = tf.train.adam(BENCH.learningRate);
   const step = () => {
     const cost = optimizer.minimize(() => inBatchInfoNCE(model.apply(input, { training: true }) as tf.Tensor2D, BENCH.temperature), true);
@@ -211,13 +237,15 @@ export async function profileStep(model: tf.LayersModel, input: tf.Tensor): Prom
     cost?.dispose();
   };
   step();
-  const info = await tf.profile(step);
+  const info = await tf.profile(() => {
+    for (let i = 0; i < steps; i++) step();
+  });
   optimizer.dispose();
   const byKernel = new Map<string, { ms: number; calls: number }>();
   for (const kernel of info.kernels) {
     const entry = byKernel.get(kernel.name) ?? { ms: 0, calls: 0 };
-    entry.ms += typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
-    entry.calls += 1;
+    entry.ms += (typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0) / steps;
+    entry.calls += 1 / steps;
     byKernel.set(kernel.name, entry);
   }
   return Array.from(byKernel, ([kernel, entry]) => ({ kernel, ...entry })).sort((a, b) => b.ms - a.ms);
