@@ -74,8 +74,10 @@ function figureScript(id: string, figure: Figure, extras: FigureExtras): string 
       caption.textContent = (point.data && point.data.name) || '';
       var rect = root.getBoundingClientRect();
       var mouse = event.event || { clientX: rect.left, clientY: rect.top };
-      box.style.left = (mouse.clientX - rect.left + 14) + 'px';
-      box.style.top = (mouse.clientY - rect.top + 14) + 'px';
+      // Left of and below the cursor: plotly's own label sits to its right.
+      var left = mouse.clientX - rect.left - 110;
+      box.style.left = (left < 0 ? mouse.clientX - rect.left + 24 : left) + 'px';
+      box.style.top = (mouse.clientY - rect.top + 16) + 'px';
       box.style.display = 'block';
     });
     plot.on('plotly_unhover', function () { box.style.display = 'none'; });

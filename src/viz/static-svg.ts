@@ -72,7 +72,8 @@ export function figureToSvg(figure: Figure, options: StaticSvgOptions = {}): str
   const legendItems = traces
     .map((t, i) => ({ name: t.name, color: traceColor(t, i), show: t.showlegend !== false && typeof t.name === 'string' && t.name !== '' }))
     .filter((item) => item.show && (layout.showlegend as unknown) !== false);
-  const margin = { left: 64, right: legendItems.length > 0 ? 150 : 20, top: title ? 44 : 18, bottom: 50 };
+  const longestName = legendItems.reduce((m, item) => Math.max(m, String(item.name).length), 0);
+  const margin = { left: 64, right: legendItems.length > 0 ? Math.min(300, Math.max(120, 40 + 6.5 * longestName)) : 20, top: title ? 44 : 18, bottom: 50 };
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
 
