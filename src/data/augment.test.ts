@@ -226,6 +226,13 @@ test('twoViews: two different views, in [0, 1], same seed → same views, no lea
   assert.deepEqual(v1.dataSync(), w1.dataSync());
   assert.deepEqual(v2.dataSync(), w2.dataSync());
   assert.notDeepEqual(v1.dataSync(), v2.dataSync());
+  // One pass for both views gives what two augmentBatch calls in a row give.
+  const rng = new Rng(3);
+  const a1 = augmentBatch(x, 'mocoV2', rng);
+  const a2 = augmentBatch(x, 'mocoV2', rng);
+  expectClose(v1, a1, { atol: 1e-6 }, 'view 1');
+  expectClose(v2, a2, { atol: 1e-6 }, 'view 2');
+  tf.dispose([a1, a2]);
   const all = [...v1.dataSync(), ...v2.dataSync()];
   assert.ok(all.every((v) => v >= 0 && v <= 1 && !Number.isNaN(v)));
   tf.dispose([v1, v2, w1, w2]);

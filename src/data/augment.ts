@@ -321,19 +321,24 @@ const MAX_BOX_COORDINATE = 1 - 2e-6;
  * Coordinates are clamped to [0, 1 − 2e-6] (see the comment inside).
  *
  * @param images `[batch, height, width, channels]`.
- * @param boxes `[batch, 4]` normalised [y1, x1, y2, x2].
+ * @param boxes `[outputs, 4]` normalised [y1, x1, y2, x2]; box i crops image i mod batch, so
+ *   `copies` × batch boxes make `copies` augmented copies of the batch in one call.
+ * @returns `[outputs, height, width, channels]`.
  */
 export function cropResize(images: tf.Tensor4D, boxes: Float32Array): tf.Tensor4D {
   const [batch, height, width] = images.shape;
-  if (boxes.length !== batch * 4) throw new Error(`cropResize: 'boxes' must be [${batch}, 4], got ${boxes.length} values`);
+  const outputs = boxes.length / 4;
+  if (!Number.isInteger(outputs) || outputs === 0 || outputs % batch !== 0) {
+    throw new Error(`cropResize: 'boxes' must be [k·${batch}, 4], got ${boxes.length} values`);
+  }
   // cropAndResize fills samples that land beyond the last pixel (y > height − 1) with 0. A box
   // edge at exactly 1 can land there by float rounding (the wasm kernel did, blacking out the
   // last row), so coordinates are kept at most 1 − 2e-6: a shift of 5e-5 pixel.
   const safe = new Float32Array(boxes.length);
   for (let i = 0; i < boxes.length; i++) safe[i] = Math.min(Math.max(boxes[i], 0), MAX_BOX_COORDINATE);
   return tf.tidy(() => {
-    const boxTensor = tf.tensor2d(safe, [batch, 4]);
-    const boxIndex = tf.range(0, batch, 1, 'int32') as tf.Tensor1D;
+    const boxTensor = tf.tensor2d(safe, [outputs, 4]);
+    const boxIndex = tf.tensor1d(Int32Array.from({ length: outputs }, (_, i) => i % batch), 'int32');
     return tf.image.cropAndResize(images, boxTensor, boxIndex, [height, width], 'bilinear');
   });
 }
@@ -388,9 +393,10 @@ export function symmetricShiftOperators(size: number, radius: number): Float32Ar
  * Gaussian blur with a different sigma per sample, reflect padding like torchvision.
  *
  * A symmetric 1-D kernel is a weighted sum of fixed shift operators
- * ({@link symmetricShiftOperators}), so each axis costs radius + 1 large matrix products shared
- * by the whole batch, each scaled by per-sample weights: no per-sample convolution or batched
- * small products (both several times slower on wasm).
+ * ({@link symmetricShiftOperators}). Scaling each sample by its weight w_k and stacking the
+ * radius + 1 scaled copies turns each axis' blur into ONE large matrix product shared by the
+ * whole batch: no per-sample convolution or batched small products (both several
+ * times slower on wasm).
  *
  * @param images `[batch, height, width, 1]`.
  * @param sigmas `[batch]`; 0 leaves that sample unchanged.
@@ -404,35 +410,35 @@ export function gaussianBlurPerSample(images: tf.Tensor4D, sigmas: Float32Array,
   if (!Number.isInteger(radius) || radius < 0 || radius >= Math.min(height, width)) {
     throw new Error(`gaussianBlurPerSample: 'kernelSize' must be odd and smaller than the image, got ${kernelSize}`);
   }
+  // Samples with sigma 0 get the identity kernel. (Blurring only the chosen samples and
+  // gathering them back was slower: GatherV2 on wasm costs more than the blur it saves.)
+  if (radius === 0 || !sigmas.some((sigma) => sigma > 0)) return tf.clone(images);
   const taps = radius + 1;
   const kernels = gaussianKernels(sigmas, kernelSize); // [batch, k]
   const weights = new Float32Array(taps * batch); // [taps, batch]: w_k, the weight at distance k
   for (let b = 0; b < batch; b++) {
     for (let k = 0; k < taps; k++) weights[k * batch + b] = kernels[b * kernelSize + radius + k];
   }
-  const rowOperators = symmetricShiftOperators(height, radius); // [taps·h, h]
-  const colOperatorsT = transposeBlocks(symmetricShiftOperators(width, radius), taps, width); // [taps·w, w], each S_kᵀ
-  return tf.tidy(() => {
-    // Rows: with the batch laid out as [h, batch·w], Σ_k S_k · X · diag(w_k) blurs every column.
-    const byRow = tf.reshape(tf.transpose(tf.reshape(images, [batch, height, width]), [1, 0, 2]), [height, batch * width]);
-    let rowsBlurred: tf.Tensor | null = null;
-    for (let k = 0; k < taps; k++) {
-      const shift = tf.tensor2d(rowOperators.subarray(k * height * height, (k + 1) * height * height), [height, height]);
-      const weight = tf.tensor3d(weights.subarray(k * batch, (k + 1) * batch), [1, batch, 1]);
-      const term = tf.mul(tf.reshape(tf.matMul(shift, byRow), [height, batch, width]), weight); // [h, batch, w]
-      rowsBlurred = rowsBlurred === null ? term : tf.add(rowsBlurred, term);
-    }
-    // Columns: with [h·batch, w], X · S_kᵀ blurs every row (S_k is not symmetric at the borders).
-    const byCol = tf.reshape(rowsBlurred as tf.Tensor, [height * batch, width]);
-    let blurred: tf.Tensor | null = null;
-    for (let k = 0; k < taps; k++) {
-      const shift = tf.tensor2d(colOperatorsT.subarray(k * width * width, (k + 1) * width * width), [width, width]);
-      const weight = tf.tensor3d(weights.subarray(k * batch, (k + 1) * batch), [1, batch, 1]);
-      const term = tf.mul(tf.reshape(tf.matMul(byCol, shift), [height, batch, width]), weight); // [h, batch, w]
-      blurred = blurred === null ? term : tf.add(blurred, term);
-    }
-    return tf.reshape(tf.transpose(blurred as tf.Tensor, [1, 0, 2]), [batch, height, width, 1]) as tf.Tensor4D;
-  });
+  // Along the last axis, Σ_k w_k · X · S_kᵀ = [w_0·X, …, w_r·X] · [S_0ᵀ; …; S_rᵀ]: the scaled
+  // copies side by side make ONE product for the whole batch, big operand on the left (the
+  // fast orientation on wasm, where the right operand is repacked on every call).
+  const along = (x: tf.Tensor3D, operatorsT: tf.Tensor2D): tf.Tensor3D => {
+    const [n, rows, cols] = x.shape;
+    const scaled = tf.mul(tf.reshape(x, [n, rows, 1, cols]), tf.reshape(tf.transpose(w), [n, 1, taps, 1])); // [n, rows, taps, cols]
+    return tf.reshape(tf.matMul(tf.reshape(scaled, [n * rows, taps * cols]), operatorsT), [n, rows, cols]) as tf.Tensor3D;
+  };
+  const w = tf.tensor2d(weights, [taps, batch]); // [taps, batch]
+  const heightOps = tf.tensor2d(transposeBlocks(symmetricShiftOperators(height, radius), taps, height), [taps * height, height]);
+  const widthOps = tf.tensor2d(transposeBlocks(symmetricShiftOperators(width, radius), taps, width), [taps * width, width]);
+  try {
+    return tf.tidy(() => {
+      const x = tf.reshape(images, [batch, height, width]) as tf.Tensor3D; // [batch, h, w]
+      const blurredColumns = along(tf.transpose(x, [0, 2, 1]), heightOps); // [batch, w, h]
+      return tf.reshape(along(tf.transpose(blurredColumns, [0, 2, 1]), widthOps), [batch, height, width, 1]) as tf.Tensor4D;
+    });
+  } finally {
+    tf.dispose([w, heightOps, widthOps]);
+  }
 }
 
 /** Transposes each of `count` stacked `size × size` blocks. */
@@ -471,23 +477,27 @@ export function eraseRectangles(images: tf.Tensor4D, rects: Int32Array, value: n
  * Applies drawn parameters to a batch, all in tensor ops.
  *
  * @param images `[batch, 28, 28, 1]` or `[batch, 784]` float32 in [0, 1].
- * @param params from {@link sampleAugmentation} with the same batch size.
+ * @param params from {@link sampleAugmentation}, drawn for `copies` × batch images (copy c of
+ *   image i is output row c·batch + i).
  * @param config the recipe the parameters were drawn for (to know which steps are on).
- * @returns a new tensor of the input's shape; the caller disposes it.
+ * @param copies augmented copies of the batch to make in one pass (default 1).
+ * @returns a new tensor `[copies·batch, …]` shaped like the input otherwise; the caller disposes it.
  */
-export function applyAugmentation(images: tf.Tensor, params: AugmentationParams, config: AugmentationConfig): tf.Tensor {
+export function applyAugmentation(images: tf.Tensor, params: AugmentationParams, config: AugmentationConfig, copies = 1): tf.Tensor {
   const [batch, height, width] = nhwcShape(images, 'applyAugmentation');
-  if (params.batchSize !== batch) {
-    throw new Error(`applyAugmentation: 'params' were drawn for ${params.batchSize} images, 'images' has ${batch}`);
+  if (!Number.isInteger(copies) || copies < 1) throw new Error(`applyAugmentation: 'copies' must be a positive integer, got ${copies}`);
+  if (params.batchSize !== batch * copies) {
+    throw new Error(`applyAugmentation: 'params' were drawn for ${params.batchSize} images, 'images' has ${batch}${copies > 1 ? ` × ${copies} copies` : ''}`);
   }
   return tf.tidy(() => {
     let x = tf.reshape(images, [batch, height, width, 1]) as tf.Tensor4D; // [batch, h, w, 1]
-    if (config.crop || config.flipProbability > 0) x = cropResize(x, params.boxes);
+    if (config.crop || config.flipProbability > 0) x = cropResize(x, params.boxes); // [copies·batch, h, w, 1]
+    else if (copies > 1) x = tf.concat(new Array<tf.Tensor4D>(copies).fill(x), 0);
     if (config.jitter) x = jitterBrightnessContrast(x, params.brightness, params.contrast);
     if (config.blur) x = gaussianBlurPerSample(x, params.blurSigma, config.blur.kernelSize);
     if (config.erasing) x = eraseRectangles(x, params.erase, config.erasing.value);
     // reshape returns a new tensor even when nothing ran, so the result is always the caller's own.
-    return tf.reshape(x, images.shape);
+    return tf.reshape(x, [copies * batch, ...images.shape.slice(1)]);
   });
 }
 
@@ -523,12 +533,38 @@ export function augmentBatch(images: tf.Tensor, preset: AugmentationPresetName |
  *
  * @param images `[batch, 28, 28, 1]` or `[batch, 784]` float32 in [0, 1].
  * @param preset a preset name or a config.
- * @param rng the random stream; view 1 draws first, then view 2.
+ * @param rng the random stream; view 1 draws first, then view 2 (so the views equal two
+ *   {@link augmentBatch} calls in a row).
  * @returns `[view1, view2]`, each of the input's shape; the caller disposes both.
  * @see notebooks/05-moco.ipynb
  */
 export function twoViews(images: tf.Tensor, preset: AugmentationPresetName | AugmentationConfig, rng: Rng): [tf.Tensor, tf.Tensor] {
-  const first = augmentBatch(images, preset, rng);
-  const second = augmentBatch(images, preset, rng);
-  return [first, second];
+  const config = augmentationConfig(preset);
+  const [batch, height, width] = nhwcShape(images, 'twoViews');
+  const first = sampleAugmentation(batch, height, width, config, rng);
+  const second = sampleAugmentation(batch, height, width, config, rng);
+  // Both views in one pass (one crop call for 2·batch boxes, etc.): fewer, larger kernel calls.
+  const both = concatParams(first, second);
+  return tf.tidy(() => {
+    const views = applyAugmentation(images, both, config, 2); // [2·batch, …]
+    return tf.split(views, 2, 0) as [tf.Tensor, tf.Tensor];
+  });
+}
+
+function concatParams(a: AugmentationParams, b: AugmentationParams): AugmentationParams {
+  const join = <T extends Float32Array | Uint8Array | Int32Array>(x: T, y: T): T => {
+    const out = new (x.constructor as { new (n: number): T })(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  return {
+    batchSize: a.batchSize + b.batchSize,
+    boxes: join(a.boxes, b.boxes),
+    flipped: join(a.flipped, b.flipped),
+    brightness: join(a.brightness, b.brightness),
+    contrast: join(a.contrast, b.contrast),
+    blurSigma: join(a.blurSigma, b.blurSigma),
+    erase: join(a.erase, b.erase),
+  };
 }
