@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UMAP } from 'umap-js';
-import { bruteForceKnn, gaussianClusters } from './test-data';
+import { bruteForceKnn, gaussianClusters } from './sample-data';
 import { umapEdges } from './umap-graph';
 
 /** The edge list umap-js itself builds in initializeFit from the same precomputed kNN. */

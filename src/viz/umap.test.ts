@@ -3,7 +3,7 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { Rng, setSeed } from '../data/random';
 import { knnSearch } from '../eval/knn-search';
-import { gaussianClusters } from './test-data';
+import { gaussianClusters } from './sample-data';
 import { trustworthiness } from './trustworthiness';
 import { umapLayout } from './umap';
 
