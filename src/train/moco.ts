@@ -121,7 +121,7 @@ export function createMocoTrainer(options: MocoTrainerOptions): MocoTrainer {
       const positive = tf.sum(tf.mul(q, keys), 1); // [batch]
       const out: Record<string, number> = { positiveSimilarity: tf.mean(positive).dataSync()[0] };
       if (trackAccuracy) {
-        const negative = tf.matMul(q, queue.negatives, false, true); // [batch, K]
+        const negative = tf.matMul(q, tf.transpose(queue.negatives)); // [batch, K] (explicit transpose: the transposeB form is slow on wasm)
         out.negativeSimilarity = tf.mean(negative).dataSync()[0];
         out.pretextAccuracy = tf.mean(tf.cast(tf.greater(positive, tf.max(negative, 1)), 'float32')).dataSync()[0];
       }
