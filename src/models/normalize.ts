@@ -41,3 +41,17 @@ export function encodeNormalized(model: tf.LayersModel, x: tf.Tensor, training =
     return l2Normalize(output as tf.Tensor2D);
   });
 }
+
+/**
+ * The embedding dimension of an encoder, checking that it maps [batch, ...] to [batch, dim].
+ *
+ * @param model the encoder.
+ * @param caller the calling function's name, for the error message.
+ * @returns dim.
+ */
+export function embeddingDimOf(model: tf.LayersModel, caller: string): number {
+  if (!(model instanceof tf.LayersModel)) throw new Error(`${caller}: 'encoder' must be a tf.LayersModel, got ${typeof model}`);
+  const shape = model.outputs[0].shape;
+  if (shape.length !== 2 || typeof shape[1] !== 'number') throw new Error(`${caller}: 'encoder' must output [batch, dim], got [${shape}]`);
+  return shape[1];
+}

@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng, rngFor } from '../data/random';
 import { estimateNormalizer, nceLoss, nonParametricSoftmaxLoss } from '../losses/instance-discrimination';
 import { MemoryBank, proximalPenalty, sampleNoiseIndices } from '../models/memory-bank';
-import { l2Normalize } from '../models/normalize';
+import { embeddingDimOf, l2Normalize } from '../models/normalize';
 import { StepContext, StepOutput } from './loop';
 import { TrainingState } from './checkpoint';
 
@@ -163,9 +163,7 @@ function meanStaleness(ages: Int32Array, rows: ArrayLike<number>, step: number):
 export function createInstDiscTrainer(options: InstDiscTrainerOptions): InstDiscTrainer {
   const fn = 'createInstDiscTrainer';
   const { encoder, datasetSize } = options;
-  if (!(encoder instanceof tf.LayersModel)) throw new Error(`${fn}: 'encoder' must be a tf.LayersModel, got ${typeof encoder}`);
-  const outputShape = encoder.outputs[0].shape;
-  if (outputShape.length !== 2 || typeof outputShape[1] !== 'number') throw new Error(`${fn}: 'encoder' must output [batch, dim], got [${outputShape}]`);
+  const dim = embeddingDimOf(encoder, fn);
   const lossKind = options.loss ?? 'nce';
   if (lossKind !== 'nce' && lossKind !== 'softmax') throw new Error(`${fn}: 'loss' must be 'nce' or 'softmax', got ${JSON.stringify(lossKind)}`);
   const bankUpdate = options.bankUpdate ?? 'momentum';
@@ -179,7 +177,7 @@ export function createInstDiscTrainer(options: InstDiscTrainerOptions): InstDisc
   const bankMomentum = options.bankMomentum ?? 0.5;
   const proximalLambda = options.proximalLambda ?? 30;
   const excludePositive = options.excludePositive ?? false;
-  const memoryBank = new MemoryBank({ size: datasetSize, dim: outputShape[1], rng: options.bankRng ?? rngFor('memory-bank') });
+  const memoryBank = new MemoryBank({ size: datasetSize, dim, rng: options.bankRng ?? rngFor('memory-bank') });
   const normalizer = new NormalizerTracker(options.normalizer ?? 'first-batch', options.normalizerMomentum ?? 0.99);
   const ownsOptimizer = options.optimizer === undefined;
   const optimizer = options.optimizer ?? tf.train.adam(1e-3);

@@ -19,7 +19,7 @@ import { Rng, rngFor } from '../data/random';
 import { infoNCELoss } from '../losses/info-nce';
 import { MomentumEncoder } from '../models/momentum';
 import { MocoQueue } from '../models/queue';
-import { l2Normalize } from '../models/normalize';
+import { embeddingDimOf, l2Normalize } from '../models/normalize';
 import { StepContext, StepOutput } from './loop';
 import { TrainingState } from './checkpoint';
 
@@ -85,10 +85,7 @@ export interface MocoTrainer {
 export function createMocoTrainer(options: MocoTrainerOptions): MocoTrainer {
   const fn = 'createMocoTrainer';
   const { encoder, batchSize } = options;
-  if (!(encoder instanceof tf.LayersModel)) throw new Error(`${fn}: 'encoder' must be a tf.LayersModel, got ${typeof encoder}`);
-  const outputShape = encoder.outputs[0].shape;
-  if (outputShape.length !== 2 || typeof outputShape[1] !== 'number') throw new Error(`${fn}: 'encoder' must output [batch, dim], got [${outputShape}]`);
-  const dim = outputShape[1];
+  const dim = embeddingDimOf(encoder, fn);
   let temperature = options.temperature ?? 0.07;
   if (!(temperature > 0)) throw new Error(`${fn}: 'temperature' must be > 0, got ${temperature}`);
   const queue = new MocoQueue({ queueSize: options.queueSize ?? 4096, dim, batchSize, datasetSize: options.datasetSize, rng: options.rng ?? rngFor('moco-queue') });
