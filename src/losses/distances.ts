@@ -64,14 +64,13 @@ export function rowDots(a: tf.Tensor, b: tf.Tensor): tf.Tensor1D {
 }
 
 /**
- * a·bᵀ. Written as an explicit transpose followed by a plain matmul: the wasm backend as shipped
- * runs `matMul(a, b, false, true)` several times slower than this (see shared/NOTES.md).
+ * a·bᵀ (`transposeB`; the kit's wasm kernel patches make that form as fast as a plain matmul).
  * @param a [n, dim]
  * @param b [m, dim]
  * @returns [n, m]
  */
 export function matMulTransposed(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.matMul(a, tf.transpose(b)));
+  return tf.matMul(a, b, false, true);
 }
 
 /**

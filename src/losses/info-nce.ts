@@ -46,8 +46,9 @@ export function infoNCELoss(query: tf.Tensor2D, positiveKey: tf.Tensor2D, queue:
   }
   requirePositive(fn, 'temperature', temperature);
   return tf.tidy(() => {
-    const positiveLogit = tf.div(rowDots(query, positiveKey), temperature); // [batch]
-    const negativeLogits = tf.div(matMulTransposed(query, queue), temperature); // [batch, queueSize]
+    const scaledQuery = tf.div(query, temperature) as tf.Tensor2D; // q/τ: cheaper than dividing the logits
+    const positiveLogit = rowDots(scaledQuery, positiveKey); // [batch]
+    const negativeLogits = matMulTransposed(scaledQuery, queue); // [batch, queueSize]
     const logits = tf.concat([tf.expandDims(positiveLogit, 1), negativeLogits], 1); // [batch, 1 + queueSize]
     return tf.mean(tf.sub(tf.logSumExp(logits, 1), positiveLogit)) as tf.Scalar;
   });

@@ -45,18 +45,19 @@ function checkBank(fn: string, features: unknown, memory: unknown): { batch: num
   return { batch: f.shape[0] as number, dim: f.shape[1] as number, size: m.shape[0] as number };
 }
 
-function checkNoise(fn: string, noiseIndices: unknown, batch: number, size: number): number {
-  requireIndices(fn, 'noiseIndices', noiseIndices, 2, '[batch, numNegatives]', size, 'the rows of memory');
+function checkNoise(fn: string, noiseIndices: unknown, batch: number, size: number): { numNegatives: number; noise: Int32Array } {
+  const noise = requireIndices(fn, 'noiseIndices', noiseIndices, 2, '[batch, numNegatives]', size, 'the rows of memory');
   const shape = (noiseIndices as tf.Tensor).shape as number[];
   if (shape[0] !== batch || shape[1] < 1) {
     throw new Error(`${fn}: 'noiseIndices' must be [batch, numNegatives] with batch = ${batch} like 'features' and numNegatives ≥ 1, got ${shapeText(shape)}`);
   }
-  return shape[1];
+  return { numNegatives: shape[1], noise };
 }
 
 /** Logits of every feature against every memory row, mⱼ·f_b/τ. [batch, numInstances] */
 function memoryLogits(features: tf.Tensor2D, memory: tf.Tensor2D, temperature: number): tf.Tensor2D {
-  return tf.tidy(() => tf.div(matMulTransposed(features, memory), temperature) as tf.Tensor2D);
+  // (f/τ)·Mᵀ: dividing the [batch, dim] features is cheaper than dividing the [batch, n] logits.
+  return tf.tidy(() => matMulTransposed(tf.div(features, temperature) as tf.Tensor2D, memory));
 }
 
 /**
@@ -64,17 +65,18 @@ function memoryLogits(features: tf.Tensor2D, memory: tf.Tensor2D, temperature: n
  * Gathers from the flattened matrix (no [batch, K, dim] gather of memory rows, no one-hot of
  * [batch, numInstances]). Works on every backend (see {@link gatherRows}).
  * @param logits [batch, numInstances]
- * @param columns [batch] or [batch, K] int32
- * @returns [batch] or [batch, K]
+ * @param columns the column values, row-major, for `shape` = [batch] or [batch, K]
+ * @returns `shape`
  */
-function pickLogits(logits: tf.Tensor2D, columns: tf.Tensor1D | tf.Tensor2D): tf.Tensor {
+function pickLogits(logits: tf.Tensor2D, columns: Int32Array, shape: number[]): tf.Tensor {
   return tf.tidy(() => {
-    const [batch, size] = logits.shape;
-    const rowStart = tf.mul(tf.range(0, batch, 1, 'int32'), tf.scalar(size, 'int32')); // [batch]
-    const offsets = columns.rank === 2 ? tf.reshape(rowStart, [batch, 1]) : rowStart;
-    const flatIndex = tf.reshape(tf.add(columns, offsets), [-1]) as tf.Tensor1D;
-    const picked = gatherRows(tf.reshape(logits, [-1, 1]), flatIndex); // [batch·K, 1]
-    return tf.reshape(picked, columns.shape);
+    const size = logits.shape[1];
+    const perRow = columns.length / logits.shape[0];
+    // Flat positions b·n + column, computed on the JS side from the already-validated indices
+    // (an int32 broadcast add is a slow path on wasm).
+    const flatIndex = new Int32Array(columns.length);
+    for (let i = 0; i < columns.length; i++) flatIndex[i] = Math.floor(i / perRow) * size + columns[i];
+    return tf.reshape(gatherRows(tf.reshape(logits, [-1]), flatIndex), shape);
   });
 }
 
@@ -99,12 +101,12 @@ export function nonParametricSoftmaxLoss(features: tf.Tensor2D, memory: tf.Tenso
   const fn = 'nonParametricSoftmaxLoss';
   const { temperature = 0.07 } = optionsObject(fn, options);
   const { batch, size } = checkBank(fn, features, memory);
-  requireIndices(fn, 'indices', indices, 1, '[batch]', size, 'the rows of memory');
+  const rows = requireIndices(fn, 'indices', indices, 1, '[batch]', size, 'the rows of memory');
   if (indices.shape[0] !== batch) throw new Error(`${fn}: 'indices' must be [batch] with batch = ${batch} like 'features', got ${shapeText(indices.shape)}`);
   requirePositive(fn, 'temperature', temperature);
   return tf.tidy(() => {
     const logits = memoryLogits(features, memory, temperature); // [batch, numInstances]
-    const positiveLogit = pickLogits(logits, indices); // [batch]
+    const positiveLogit = pickLogits(logits, rows, [batch]); // [batch]
     return tf.mean(tf.sub(tf.logSumExp(logits, 1), positiveLogit)) as tf.Scalar;
   });
 }
@@ -133,9 +135,9 @@ export function nceLoss(features: tf.Tensor2D, memory: tf.Tensor2D, indices: tf.
   const fn = 'nceLoss';
   const { temperature = 0.07, normalizer } = optionsObject(fn, options);
   const { batch, size } = checkBank(fn, features, memory);
-  requireIndices(fn, 'indices', indices, 1, '[batch]', size, 'the rows of memory');
+  const rows = requireIndices(fn, 'indices', indices, 1, '[batch]', size, 'the rows of memory');
   if (indices.shape[0] !== batch) throw new Error(`${fn}: 'indices' must be [batch] with batch = ${batch} like 'features', got ${shapeText(indices.shape)}`);
-  const numNegatives = checkNoise(fn, noiseIndices, batch, size);
+  const { numNegatives, noise } = checkNoise(fn, noiseIndices, batch, size);
   if (numNegatives >= size) {
     throw new Error(`${fn}: 'noiseIndices' must draw numNegatives K < numInstances n (q = K/n < 1), got K = ${numNegatives}, n = ${size}`);
   }
@@ -146,8 +148,8 @@ export function nceLoss(features: tf.Tensor2D, memory: tf.Tensor2D, indices: tf.
   const logZ = Math.log(normalizer);
   return tf.tidy(() => {
     const logits = memoryLogits(features, memory, temperature); // [batch, numInstances]
-    const positiveLogP = tf.sub(pickLogits(logits, indices), logZ); // [batch] log P(i_b|f_b)
-    const noiseLogP = tf.sub(pickLogits(logits, noiseIndices), logZ); // [batch, numNegatives] log P(noise_bk|f_b)
+    const positiveLogP = tf.sub(pickLogits(logits, rows, [batch]), logZ); // [batch] log P(i_b|f_b)
+    const noiseLogP = tf.sub(pickLogits(logits, noise, [batch, numNegatives]), logZ); // [batch, numNegatives] log P(noise_bk|f_b)
     const dataTerm = tf.sum(tf.softplus(tf.sub(logQ, positiveLogP))); // −Σ_b log h(i_b)
     const noiseTerm = tf.sum(tf.softplus(tf.sub(noiseLogP, logQ))); // −Σ_{b,k} log(1 − h(noise_bk))
     return tf.div(tf.add(dataTerm, noiseTerm), batch) as tf.Scalar;
@@ -174,11 +176,11 @@ export function estimateNormalizer(features: tf.Tensor2D, memory: tf.Tensor2D, n
   const fn = 'estimateNormalizer';
   const { temperature = 0.07 } = optionsObject(fn, options);
   const { batch, size } = checkBank(fn, features, memory);
-  const numNegatives = checkNoise(fn, noiseIndices, batch, size);
+  const { numNegatives, noise } = checkNoise(fn, noiseIndices, batch, size);
   requirePositive(fn, 'temperature', temperature);
   const logMeanExp = tf.tidy(() => {
     const logits = memoryLogits(features, memory, temperature); // [batch, numInstances]
-    const total = tf.logSumExp(tf.reshape(pickLogits(logits, noiseIndices), [-1]));
+    const total = tf.logSumExp(pickLogits(logits, noise, [batch * numNegatives]));
     return tf.sub(total, Math.log(batch * numNegatives));
   });
   const value = logMeanExp.dataSync()[0];
