@@ -58,7 +58,9 @@ test('checkpoint round trip: weights, Adam state, queue, memory bank, RNG, varia
 
   const b = makeState(2);
   adamStep(b); // b's optimizer already has slots: restoring must replace them
+  const tensorsBefore = tf.memory().numTensors;
   const restored = await restoreTrainingState(dir, b, { config: { epochs: 2, lr: 0.01 } });
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'restoring leaks nothing (old optimizer slots are freed)');
   assert.deepEqual(restored.metrics, { loss: [3, 2, 1] });
   assert.deepEqual(restored.progress, { step: 3, epoch: 0 });
   assert.deepEqual(restored.extra, { normalizer: 123.5 });

@@ -246,10 +246,11 @@ export async function restoreTrainingState(dir: string, state: TrainingState, ex
     tf.dispose(tensors);
   }
   if (state.optimizer && optimizerValues) {
-    const layoutNames = (await state.optimizer.getWeights()).map((entry) => entry.name);
-    const named = optimizerValues.map((v, i) => ({ name: layoutNames[i] ?? `slot-${i}`, tensor: tf.tensor(v.values, v.shape, v.dtype) }));
+    const existing = await state.optimizer.getWeights(); // the slots it has now (replaced below)
+    const named = optimizerValues.map((v, i) => ({ name: existing[i]?.name ?? `slot-${i}`, tensor: tf.tensor(v.values, v.shape, v.dtype) }));
     await state.optimizer.setWeights(named);
     tf.dispose(named.map((entry) => entry.tensor));
+    tf.dispose(existing.map((entry) => entry.tensor)); // setWeights made new slot variables: free the old ones
   }
   if (state.queue && queueKeys && queueIndices) {
     const layout = json.layout.queue as { queueSize: number; dim: number; pointer: number; enqueued: number };
@@ -258,7 +259,7 @@ export async function restoreTrainingState(dir: string, state: TrainingState, ex
   if (state.memoryBank && bankVectors && bankAges) {
     state.memoryBank.setState({ size: state.memoryBank.size, dim: state.memoryBank.dim, vectors: bankVectors.values as Float32Array, ages: bankAges.values as Int32Array });
   }
-  for (const [variable, stored] of variableValues) variable.assign(tf.tensor(stored.values, stored.shape, stored.dtype));
+  for (const [variable, stored] of variableValues) tf.tidy(() => variable.assign(tf.tensor(stored.values, stored.shape, stored.dtype)));
   for (const [name, rng] of Object.entries(state.rngs ?? {})) {
     rng.setState(json.rngs[name].state.map((v) => (v === null ? NaN : v)));
   }
