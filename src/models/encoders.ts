@@ -12,7 +12,7 @@
  * Siamese use: ONE encoder applied to both inputs shares its weights by construction —
  * ```ts
  * const encoder = createMlpEncoder({ outputDim: 2 });
- * const loss = () => contrastiveLoss(encoder.apply(x1) as tf.Tensor2D, encoder.apply(x2) as tf.Tensor2D, similar, margin);
+ * const loss = () => contrastiveLoss(encoder.apply(x1) as tf.Tensor2D, encoder.apply(x2) as tf.Tensor2D, similar, { margin: 1 });
  * optimizer.minimize(loss); // gradients from both branches add up in the same variables
  * ```
  *
