@@ -34,6 +34,12 @@ export interface TwoViewsBenchResult {
   minMs: number;
   /** Every timed call in milliseconds. */
   samplesMs: number[];
+  /**
+   * Process CPU time (user + system) per call in ms, averaged over the timed calls. The wasm
+   * backend runs on one thread, so on a busy machine this is the better estimate of the
+   * wall time the same call takes on a quiet one.
+   */
+  cpuMsPerCall: number;
 }
 
 /**
@@ -58,11 +64,13 @@ export function benchmarkTwoViews(options: TwoViewsBenchOptions = {}): TwoViewsB
   try {
     for (let i = 0; i < warmup; i++) once();
     const samplesMs: number[] = [];
+    const cpuStart = process.cpuUsage();
     for (let i = 0; i < repeats; i++) {
       const start = process.hrtime.bigint();
       once();
       samplesMs.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
+    const cpu = process.cpuUsage(cpuStart);
     const sorted = samplesMs.slice().sort((a, b) => a - b);
     return {
       backend: tf.getBackend(),
@@ -71,6 +79,7 @@ export function benchmarkTwoViews(options: TwoViewsBenchOptions = {}): TwoViewsB
       medianMs: sorted[Math.floor(sorted.length / 2)],
       minMs: sorted[0],
       samplesMs,
+      cpuMsPerCall: (cpu.user + cpu.system) / 1000 / repeats,
     };
   } finally {
     images.dispose();
