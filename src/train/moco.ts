@@ -100,7 +100,7 @@ export function createMocoTrainer(options: MocoTrainerOptions): MocoTrainer {
       throw new Error(`MocoTrainer.step: 'batch' must be { query, key[, indices] } with two tensors`);
     }
     if (batch.query.shape[0] !== batchSize || batch.key.shape[0] !== batchSize) {
-      throw new Error(`MocoTrainer.step: 'query' and 'key' must hold batchSize = ${batchSize} images, got [${batch.query.shape}] and [${batch.key.shape}]`);
+      throw new Error(`MocoTrainer.step: 'query' and 'key' must hold batchSize = ${batchSize} images (the queue needs equal batches: drop the last, smaller one), got [${batch.query.shape}] and [${batch.key.shape}]`);
     }
     momentumEncoder.update(); // 1. before the keys are encoded
     const keys = momentumEncoder.encodeKeys(batch.key); // 2. [batch, dim], no gradient
