@@ -60,6 +60,11 @@ test('umapLayout separates well-separated clusters and is faithful (trustworthin
   assert.ok(trustworthiness(data.rows, random, { k: 10 }) < 0.7);
 });
 
+test("umapLayout with metric 'cosine' (1 − cos, the metric of normalised embeddings) also separates the clusters", async () => {
+  const layout = await umapLayout(data.rows, { metric: 'cosine', nEpochs: 60 });
+  assert.equal(nearestLabelAgreement(layout, data.labels), 1);
+});
+
 test('umapLayout accepts a precomputed knnSearch result (with or without excludeSelf) and leaks no tensors', async () => {
   const points = tf.tensor2d(data.rows);
   const withSelf = await knnSearch(points, points, { k: 15, metric: 'euclidean' });

@@ -68,7 +68,7 @@ export interface UmapOptions {
 export interface UmapLayout extends Layout2D {
   /** Epochs run. */
   nEpochs: number;
-  /** Edges of the fuzzy graph that were sampled. */
+  /** Edges of the fuzzy graph that were sampled (NaN with `engine: 'umap-js'`, which keeps them private). */
   numEdges: number;
   /** Wall time of each stage in seconds. */
   seconds: { knn: number; graph: number; layout: number; total: number };
