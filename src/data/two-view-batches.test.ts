@@ -21,7 +21,7 @@ test('twoViewBatches: covers the epoch, labels match, two different views, deter
   const before = tf.memory().numTensors;
   const run = (seed: number, epoch: number) => {
     const out: Array<{ indices: number[]; query: Float32Array; key: Float32Array }> = [];
-    for (const batch of twoViewBatches(split, { batchSize: 16, rng: new Rng(seed), epoch, preset: 'mocoV2' })) {
+    for (const batch of twoViewBatches(split, { batchSize: 16, rng: new Rng(seed), epoch, preset: 'mocoV1' })) {
       assert.deepEqual(batch.query.shape, [batch.indices.length, 28, 28, 1]);
       assert.deepEqual(batch.key.shape, batch.query.shape);
       batch.indices.forEach((index, i) => assert.equal(batch.labels[i], split.labels[index]));
