@@ -123,6 +123,7 @@ export function writeCheckpoint(dir: string, json: Record<string, unknown>, tens
 
   const temporary = fs.mkdtempSync(path.join(parent, `${path.basename(target)}.tmp-`));
   try {
+    fs.chmodSync(temporary, 0o755); // mkdtemp makes it private; a checkpoint is an ordinary folder
     writeFileAtomic.sync(path.join(temporary, DATA), data, { fsync: true });
     writeFileAtomic.sync(path.join(temporary, MANIFEST), JSON.stringify(manifest, null, 1) + '\n', { fsync: true });
     let aside: string | null = null;

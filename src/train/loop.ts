@@ -399,7 +399,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
         }
         history.epochs.push(record);
         if (complete) await options.onEpochEnd?.(record, history);
-        line?.update(describe(record.meanLoss, schedule ? schedule(Math.max(0, step - 1)) : NaN), true);
+        line?.update(describe(record.meanLoss, schedule ? schedule(Math.max(0, step - 1)) : optimizer ? getLearningRate(optimizer) : NaN), true);
       }
       if (stoppedBy !== null) break outer;
       epoch += 1;
