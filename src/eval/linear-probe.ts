@@ -111,11 +111,20 @@ export async function linearProbe(train: LabelledEmbeddings, test: LabelledEmbed
           const index = tf.tensor1d(batch, 'int32');
           const x = tf.gather(features, index); // [batch, dim]
           const y = tf.gather(targets, index); // [batch, numClasses]
-          return optimizer.minimize(() => {
-            const logits = tf.matMul(x, weights).add(bias); // [batch, numClasses]
-            const crossEntropy = tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-            return weightDecay > 0 ? crossEntropy.add(weights.square().sum().mul(weightDecay)) : crossEntropy;
-          }, true) as tf.Scalar;
+          // The gradient in closed form (softmax regression): ∂/∂logits = (P − Y)/batch, then
+          // ∂W = xᵀ·that + 2λW, ∂b = Σ_rows that. xᵀ is materialised: the transposed-operand
+          // matmul is several times slower on the wasm backend (shared/NOTES.md).
+          const logProbabilities = tf.logSoftmax(tf.matMul(x, weights).add(bias)); // [batch, numClasses]
+          const residual = logProbabilities.exp().sub(y).div(batch.length); // [batch, numClasses]
+          let gradWeights = tf.matMul(x.transpose(), residual); // [dim, numClasses]
+          if (weightDecay > 0) gradWeights = gradWeights.add(weights.mul(2 * weightDecay));
+          const crossEntropy = y.mul(logProbabilities).sum().neg().div(batch.length);
+          const loss = weightDecay > 0 ? crossEntropy.add(weights.square().sum().mul(weightDecay)) : crossEntropy;
+          optimizer.applyGradients([
+            { name: weights.name, tensor: gradWeights },
+            { name: bias.name, tensor: residual.sum(0) },
+          ]);
+          return loss;
         });
         lossSum += (await cost.data())[0] * batch.length;
         cost.dispose();
