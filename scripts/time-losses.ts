@@ -9,8 +9,8 @@
  */
 import { performance } from 'perf_hooks';
 import * as kit from 'contrastive-kit';
+import { tf } from 'contrastive-kit';
 
-const { tf } = kit;
 
 function argument(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
