@@ -1,5 +1,4 @@
 export * from './schedules';
-export * from './batches';
 export * from './loop';
 export * from './checkpoint-file';
 export * from './checkpoint';

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { createMocoTrainer } from './moco';
 import { train } from './loop';
-import { epochIndexBatches } from './batches';
+import { instanceBatches } from '../data/batches';
 import { createMlpEncoder } from '../models/encoders';
 import { l2Normalize } from '../models/normalize';
 import { infoNCELoss } from '../losses/info-nce';
@@ -74,7 +74,7 @@ test('MocoTrainer in the training loop: within an epoch the queue holds no sampl
   const batchSize = 4;
   const trainer = createMocoTrainer({ encoder: model, batchSize, datasetSize: n, queueSize: 16, momentum: 0.99, trackAccuracy: true });
   const data = new Rng(4).normalArray(n * 6);
-  const source = epochIndexBatches(n, batchSize, new Rng(5));
+  const source = (epoch: number) => instanceBatches(n, { batchSize, dropLast: true, epoch, rng: new Rng(5) }).map((b) => b.indices);
   const noise = new Rng(6);
   const view = (indices: Int32Array) => tf.tidy(() => tf.add(tf.gather(tf.tensor2d(data, [n, 6]), tf.tensor1d(indices, 'int32')), tf.tensor2d(noise.normalArray(indices.length * 6, 0, 0.1), [indices.length, 6])));
   let violations = 0;
