@@ -158,7 +158,15 @@ function meanStaleness(ages: Int32Array, rows: ArrayLike<number>, step: number):
  *
  * @example
  * const trainer = createInstDiscTrainer({ encoder: createCnnEncoder(), datasetSize: 60000, numNegatives: 4096 });
- * await train({ step: trainer.step, optimizer: trainer.optimizer, batches: (e) => instDiscBatches(e), budget: { epochs: 4 } });
+ * const augment = rngFor('augment');
+ * await train({
+ *   step: trainer.step, optimizer: trainer.optimizer, budget: { epochs: 4 },
+ *   batches: function* (epoch) {
+ *     for (const { indices } of instanceBatches(60000, { batchSize: 128, epoch })) {
+ *       yield { indices, images: tf.tidy(() => augmentBatch(imagesTensor(data.train, indices), 'instdisc', augment)) };
+ *     }
+ *   },
+ * });
  */
 export function createInstDiscTrainer(options: InstDiscTrainerOptions): InstDiscTrainer {
   const fn = 'createInstDiscTrainer';

@@ -80,7 +80,10 @@ export interface MocoTrainer {
  *
  * @example
  * const trainer = createMocoTrainer({ encoder: createCnnEncoder(), batchSize: 256, datasetSize: 60000, momentum: 0.99 });
- * await train({ step: trainer.step, optimizer: trainer.optimizer, batches: (e) => mocoBatches(e), budget: { epochs: 7 } });
+ * await train({
+ *   step: trainer.step, optimizer: trainer.optimizer, budget: { epochs: 7 },
+ *   batches: (epoch) => twoViewBatches(data.train, { batchSize: 256, dropLast: true, epoch, preset: 'mocoV1' }),
+ * });
  */
 export function createMocoTrainer(options: MocoTrainerOptions): MocoTrainer {
   const fn = 'createMocoTrainer';
