@@ -5,7 +5,8 @@
  * Independent UMAP/PCA runs can come out rotated or mirrored relative to each other, so by
  * default each snapshot is aligned to the last one by a similarity transform (orthogonal
  * Procrustes: rotation or reflection, scale, shift), which changes nothing in the picture's
- * structure and makes the motion readable.
+ * structure and makes the motion readable. For UMAP snapshots, starting each run from the
+ * previous picture (`umapLayout(x, { init: previousLayout })`) keeps them comparable as well.
  *
  * @see notebooks/02-triplet-loss.ipynb
  */

@@ -89,6 +89,15 @@ test("umapLayout engine 'umap-js' runs umap-js itself on the same graph and star
   assert.ok(trustworthiness(data.rows, layout, { k: 10 }) > 0.9);
 });
 
+test('umapLayout can start from a previous layout of the same points (stays close to it)', async () => {
+  const first = await umapLayout(data.rows, { nEpochs: 60 });
+  const next = await umapLayout(data.rows, { init: first, nEpochs: 20, learningRate: 0.1 });
+  let moved = 0;
+  for (let i = 0; i < 200; i++) moved += Math.hypot(next.x[i] - first.x[i], next.y[i] - first.y[i]) / 200;
+  assert.ok(moved < 1, `mean move ${moved}`);
+  await assert.rejects(umapLayout(data.rows, { init: { numPoints: 3, x: new Float32Array(3), y: new Float32Array(3) } }), /umapLayout: 'init' as a layout must hold the same 200 points/);
+});
+
 test('umapLayout validates its inputs and names the argument', async () => {
   await assert.rejects(umapLayout([[1, 2], [3]]), /umapLayout: 'embeddings' must be rectangular: row 0 has 2 values, row 1 has 1/);
   await assert.rejects(umapLayout([[1, NaN]]), /umapLayout: 'embeddings' must be finite, row 0 column 1 is NaN/);

@@ -49,8 +49,12 @@ export interface UmapOptions {
   repulsionStrength?: number;
   /** Distance in the original space: `'euclidean'` (default) or `'cosine'` (1 − cos). */
   metric?: 'euclidean' | 'cosine';
-  /** Start: `'pca'` (default; deterministic, needs fewer epochs) or `'random'` (umap-js' uniform [−10, 10]). */
-  init?: 'pca' | 'random';
+  /**
+   * Start: `'pca'` (default; deterministic, needs fewer epochs), `'random'` (umap-js' uniform
+   * [−10, 10]) or a previous layout of the same points (e.g. the last snapshot of an embedding
+   * evolution, so consecutive pictures stay comparable).
+   */
+  init?: 'pca' | 'random' | Layout2D;
   /**
    * Precomputed neighbours from `knnSearch(x, x, { k, metric })` (same metric; k ≥ nNeighbors,
    * with or without `excludeSelf`). Saves the search when you already ran it for evaluation.
@@ -119,9 +123,16 @@ export function neighbourTableFromKnn(knn: KnnResult, numPoints: number, nNeighb
 }
 
 /** The start positions, interleaved [numPoints * 2]. */
-function initialPositions(data: DenseMatrix, init: 'pca' | 'random', random: () => number): Float64Array {
+function initialPositions(data: DenseMatrix, init: 'pca' | 'random' | Layout2D, random: () => number): Float64Array {
   const n = data.rows;
   const start = new Float64Array(n * 2);
+  if (typeof init === 'object') {
+    for (let i = 0; i < n; i++) {
+      start[2 * i] = init.x[i] + (random() - 0.5) * 1e-4;
+      start[2 * i + 1] = init.y[i] + (random() - 0.5) * 1e-4;
+    }
+    return start;
+  }
   if (init === 'random') {
     for (let i = 0; i < 2 * n; i++) start[i] = random() * 20 + -10; // umap-js' start, same draw order
     return start;
@@ -167,10 +178,20 @@ export async function umapLayout(embeddings: Matrix, options: UmapOptions = {}):
   const metric = options.metric ?? 'euclidean';
   if (metric !== 'euclidean' && metric !== 'cosine') throw new Error(`${fn}: 'metric' must be 'euclidean' or 'cosine', got '${String(metric)}'`);
   const init = options.init ?? 'pca';
-  if (init !== 'pca' && init !== 'random') throw new Error(`${fn}: 'init' must be 'pca' or 'random', got '${String(init)}'`);
+  if (typeof init === 'object' && init !== null) {
+    const { x, y, numPoints } = init as Layout2D;
+    if (numPoints !== n || !x || !y || x.length !== n || y.length !== n) {
+      throw new Error(`${fn}: 'init' as a layout must hold the same ${n} points, got ${describe(init)} with numPoints ${String(numPoints)}`);
+    }
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) throw new Error(`${fn}: 'init' point ${i} is not finite`);
+    }
+  } else if (init !== 'pca' && init !== 'random') {
+    throw new Error(`${fn}: 'init' must be 'pca', 'random' or a layout of the same points, got '${String(init)}'`);
+  }
   const engine = options.engine ?? 'kit';
   if (engine !== 'kit' && engine !== 'umap-js') throw new Error(`${fn}: 'engine' must be 'kit' or 'umap-js', got '${String(engine)}'`);
-  const nEpochs = checkInteger(options.nEpochs ?? (init === 'pca' ? 100 : 200), fn, 'nEpochs', 1);
+  const nEpochs = checkInteger(options.nEpochs ?? (init === 'random' ? 200 : 100), fn, 'nEpochs', 1);
   const minDist = checkPositive(options.minDist ?? 0.1, fn, 'minDist', true);
   const spread = checkPositive(options.spread ?? 1, fn, 'spread');
   if (minDist > spread) throw new Error(`${fn}: 'minDist' (${minDist}) must not exceed 'spread' (${spread})`);
