@@ -6,8 +6,8 @@
  *   npm run bench -- --compare-torch       also the same workloads in PyTorch, and the ratios
  *   npm run bench -- --backend cpu         force a backend (default: selectBackend's choice)
  *   npm run bench -- --steps 20            timed training steps per model (default 10)
- *   npm run bench -- --only mlp,cnn        a subset of mlp,cnn,knn,umap,augment
- *   npm run bench -- --quick               a smoke run: 3 steps, kNN at 1/10 size, no UMAP
+ *   npm run bench -- --only mlp,cnn        a subset of mlp,cnn,knn,umap,augment,moco,instdisc
+ *   npm run bench -- --quick               a smoke run: 3 steps, kNN and UMAP at 1/10 size
  *   npm run bench -- --profile             add per-kernel milliseconds of one step (tf.profile)
  *
  * How to read the output (full guide: scripts/bench/README.md):
@@ -20,8 +20,9 @@
  *   matrix-product FLOPs / step time, and `peakFraction` = gflops / matmulPeak (how close the
  *   step gets to what the backend can do at all).
  * - `knn.ms`: exact cosine top-200 of 10 000 queries against 60 000 references (128-d) with
- *   the kit's `knnSearch`. `umap.ms`: the kit's UMAP of 10 000 × 128 points (or `pending`).
- *   `augmentation.ms`: two augmented views ('mocoV2') of a batch of 256.
+ *   the kit's `knnSearch`. `umap.ms`: the kit's `umapLayout` of 10 000 × 128 points to 2-D.
+ *   `augmentation.ms`: two augmented views ('mocoV2') of a batch of 256 (target ≤ 30 ms).
+ *   `moco`, `instdisc`: one step of the kit's MoCo / InstDisc trainers on the bench CNN (K = 4096).
  * - With --compare-torch: `torch.sameThreads` (PyTorch with the kit's thread count) and
  *   `torch.defaultThreads` (PyTorch with all cores), `ratios` = kit time / PyTorch time (lower
  *   is better, 1 = as fast as PyTorch), and `targets` (issue #3) with `met: true/false`.
@@ -32,9 +33,9 @@ import * as os from 'node:os';
 import { selectBackend, tf } from 'contrastive-kit';
 import { BenchReport, evaluateTargets, formatTable, ratiosAgainst, stepEntry } from './bench/report';
 import { runTorchBench } from './bench/torch';
-import { benchAugmentation, benchCnn, benchKnn, benchMlp, benchUmap, matmulPeak, profileStep } from './bench/workloads';
+import { benchAugmentation, benchCnn, benchInstDisc, benchKnn, benchMlp, benchMoco, benchUmap, matmulPeak, profileStep } from './bench/workloads';
 
-const WORKLOADS = ['mlp', 'cnn', 'knn', 'umap', 'augment'] as const;
+const WORKLOADS = ['mlp', 'cnn', 'knn', 'umap', 'augment', 'moco', 'instdisc'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 interface Options {
@@ -43,12 +44,13 @@ interface Options {
   backend?: 'node' | 'wasm' | 'cpu';
   steps: number;
   knnScale: number;
+  umapScale: number;
   only: Set<Workload>;
   profile: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { table: false, compareTorch: false, steps: 10, knnScale: 1, only: new Set(WORKLOADS), profile: false };
+  const options: Options = { table: false, compareTorch: false, steps: 10, knnScale: 1, umapScale: 1, only: new Set(WORKLOADS), profile: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -62,7 +64,7 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--quick') {
       options.steps = 3;
       options.knnScale = 0.1;
-      options.only.delete('umap');
+      options.umapScale = 0.1;
     } else if (arg === '--steps') {
       options.steps = Number(value());
       if (!Number.isInteger(options.steps) || options.steps < 1) throw new Error(`bench: '--steps' must be a positive integer, got ${options.steps}`);
@@ -127,17 +129,21 @@ async function main(): Promise<void> {
   }
   if (options.only.has('umap')) {
     progress('UMAP');
-    const umap = await benchUmap();
-    report.umap = umap;
-    if ('pending' in umap) report.pending.push(`umap: ${umap.pending}`);
+    report.umap = await benchUmap(options.umapScale);
   }
   if (options.only.has('augment')) {
     progress('augmentation');
     report.augmentation = { ...benchAugmentation(20), targetMs: 30 };
   }
-  report.pending.push(
-    'MoCo / InstDisc step throughput: not in the bench yet (the models engineer exports the parts — MomentumEncoder, MocoQueue, MemoryBank — but no step function)',
-  );
+  const trainerSteps = Math.min(options.steps, 5);
+  if (options.only.has('moco')) {
+    progress('MoCo steps');
+    report.moco = benchMoco(trainerSteps);
+  }
+  if (options.only.has('instdisc')) {
+    progress('InstDisc steps');
+    report.instdisc = benchInstDisc(trainerSteps);
+  }
   if (options.profile) {
     const { createCnnEncoder, createMlpEncoder } = await import('contrastive-kit');
     report.profile = {};

@@ -1,7 +1,7 @@
 /**
  * The bench's output: the JSON object's type, the ratios against PyTorch and the readable table.
  */
-import type { StepResult } from './workloads';
+import type { StepResult, TrainerStepResult } from './workloads';
 import type { TorchResult } from './torch';
 
 /** Targets of issue #3: kit-on-wasm time / PyTorch time with the same threads, and peak use. */
@@ -34,7 +34,9 @@ export interface BenchReport {
   mlp?: StepEntry;
   cnn?: StepEntry;
   knn?: { ms: number; cpuMs: number; queries: number; references: number };
-  umap?: { ms: number | null; cpuMs?: number; points?: number; pending?: string };
+  umap?: { ms: number; cpuMs: number; points: number; seconds: { knn: number; graph: number; layout: number } };
+  moco?: TrainerStepResult;
+  instdisc?: TrainerStepResult;
   augmentation?: { ms: number; preset: string; targetMs: number };
   torch?: { sameThreads: TorchResult; defaultThreads?: TorchResult };
   /**
@@ -153,7 +155,9 @@ export function formatTable(report: BenchReport): string {
     rows.push(['kNN top-200', cell(report.knn.ms, 0), cell(report.knn.cpuMs, 0), '', '', '', cell(torchSame?.knn?.ms, 0), cell(torchSame?.knn?.cpuMs, 0), cell(report.ratios?.sameThreads.knn, 2), cell(report.ratios?.sameThreadsCpu.knn, 2), `≤ ${TARGETS.knnRatio}×`, cell(torchDefault?.knn?.ms, 0), cell(report.ratios?.defaultThreads?.knn, 2)]);
   }
   const blank = (cells: string[]) => [...cells, ...Array(header.length - cells.length).fill('')];
-  if (report.umap) rows.push(blank(['UMAP 10k→2-D', report.umap.ms === null ? 'pending' : cell(report.umap.ms, 0), cell(report.umap.cpuMs, 0)]));
+  if (report.umap) rows.push(blank([`UMAP ${report.umap.points}→2-D`, cell(report.umap.ms, 0), cell(report.umap.cpuMs, 0)]));
+  if (report.moco) rows.push(blank(['MoCo step (CNN)', cell(report.moco.msPerStep), cell(report.moco.cpuMsPerStep), cell(report.moco.samplesPerSec, 0)]));
+  if (report.instdisc) rows.push(blank(['InstDisc step (CNN)', cell(report.instdisc.msPerStep), cell(report.instdisc.cpuMsPerStep), cell(report.instdisc.samplesPerSec, 0)]));
   if (report.augmentation) {
     rows.push(blank(['augment 2 views', cell(report.augmentation.ms), '', '', '', '', '', '', '', '', `≤ ${report.augmentation.targetMs} ms`]));
   }

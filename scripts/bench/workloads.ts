@@ -6,12 +6,15 @@
 import {
   benchmarkTwoViews,
   createCnnEncoder,
+  createInstDiscTrainer,
   createMlpEncoder,
+  createMocoTrainer,
   knnSearch,
   l2Normalize,
   nPairLoss,
   Rng,
   tf,
+  umapLayout,
 } from 'contrastive-kit';
 import { trainingStepFlops } from './flops';
 
@@ -200,21 +203,88 @@ export async function benchKnn(scale = 1): Promise<{ ms: number; cpuMs: number; 
 }
 
 /**
- * The kit's UMAP of 10 000 × 128 points to 2-D, when the viz helper (`umapEmbed`) exists.
- * @returns the time, or null with the reason when the helper is not in the kit yet.
+ * The kit's UMAP (`umapLayout`, default options) of 10 000 × 128 points to 2-D: ten Gaussian
+ * clusters, like embeddings of ten classes.
  */
-export async function benchUmap(scale = 1): Promise<{ ms: number; cpuMs: number; points: number } | { ms: null; pending: string }> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const kit = require('contrastive-kit') as Record<string, unknown>;
-  const umapEmbed = kit.umapEmbed as ((points: tf.Tensor2D, options?: object) => Promise<unknown>) | undefined;
-  if (typeof umapEmbed !== 'function') return { ms: null, pending: "the kit's UMAP helper (umapEmbed in src/viz) does not exist yet" };
+export async function benchUmap(scale = 1): Promise<{ ms: number; cpuMs: number; points: number; seconds: { knn: number; graph: number; layout: number } }> {
   const points = Math.round(BENCH.umap.points * scale);
-  const x = tf.tensor2d(normals(9, points * BENCH.umap.dim), [points, BENCH.umap.dim]);
+  const dim = BENCH.umap.dim;
+  const centres = normals(9, 10 * dim);
+  const noise = normals(10, points * dim);
+  const values = new Float32Array(points * dim);
+  for (let i = 0; i < points; i++) {
+    const cluster = i % 10;
+    for (let j = 0; j < dim; j++) values[i * dim + j] = 3 * centres[cluster * dim + j] + noise[i * dim + j];
+  }
+  const x = tf.tensor2d(values, [points, dim]);
   try {
-    const timing = await timeAsync(() => umapEmbed(x));
-    return { ms: timing.wallMs, cpuMs: timing.cpuMs, points };
+    let seconds = { knn: 0, graph: 0, layout: 0 };
+    const timing = await timeAsync(async () => {
+      const layout = await umapLayout(x, { rng: new Rng(12) });
+      seconds = { knn: layout.seconds.knn, graph: layout.seconds.graph, layout: layout.seconds.layout };
+    });
+    return { ms: timing.wallMs, cpuMs: timing.cpuMs, points, seconds };
   } finally {
     x.dispose();
+  }
+}
+
+/** Training-step throughput of the kit's MoCo or InstDisc trainer. */
+export interface TrainerStepResult {
+  msPerStep: number;
+  cpuMsPerStep: number;
+  samplesPerSec: number;
+  steps: number;
+}
+
+function benchTrainerStep(step: (stepIndex: number) => void, steps: number, warmup = 2): TrainerStepResult {
+  for (let i = 0; i < warmup; i++) step(i);
+  const timings = Array.from({ length: steps }, (_, i) => time(() => step(warmup + i)));
+  const msPerStep = median(timings.map((t) => t.wallMs));
+  return { msPerStep, cpuMsPerStep: median(timings.map((t) => t.cpuMs)), samplesPerSec: (BENCH.batchSize * 1000) / msPerStep, steps };
+}
+
+/**
+ * One MoCo step (`createMocoTrainer`: query encoder = the bench CNN, momentum key encoder,
+ * K = 4096 queue, InfoNCE τ = 0.07, Adam 1e-3) on fixed query/key views of 256 images.
+ */
+export function benchMoco(steps: number): TrainerStepResult {
+  const encoder = createCnnEncoder({ rng: new Rng(13) });
+  const trainer = createMocoTrainer({ encoder, batchSize: BENCH.batchSize, queueSize: 4096, rng: new Rng(14) });
+  const query = tf.tensor4d(normals(15, BENCH.batchSize * 784), [BENCH.batchSize, 28, 28, 1]);
+  const key = tf.tensor4d(normals(16, BENCH.batchSize * 784), [BENCH.batchSize, 28, 28, 1]);
+  try {
+    return benchTrainerStep(() => {
+      const output = trainer.step({ query, key });
+      if (!Number.isFinite(output.loss)) throw new Error(`bench: the MoCo loss is ${output.loss}`);
+    }, steps);
+  } finally {
+    tf.dispose([query, key]);
+    trainer.dispose();
+    encoder.dispose();
+  }
+}
+
+/**
+ * One InstDisc step (`createInstDiscTrainer`: the bench CNN, a 60 000-row memory bank, NCE with
+ * 4 096 noise samples, τ = 0.07, Adam 1e-3) on a fixed batch of 256 images with new indices each step.
+ */
+export function benchInstDisc(steps: number): TrainerStepResult {
+  const datasetSize = 60_000;
+  const encoder = createCnnEncoder({ rng: new Rng(17) });
+  const trainer = createInstDiscTrainer({ encoder, datasetSize, numNegatives: 4096, rng: new Rng(18), bankRng: new Rng(19) });
+  const images = tf.tensor4d(normals(20, BENCH.batchSize * 784), [BENCH.batchSize, 28, 28, 1]);
+  try {
+    return benchTrainerStep((stepIndex) => {
+      const first = (stepIndex * BENCH.batchSize) % (datasetSize - BENCH.batchSize);
+      const indices = Array.from({ length: BENCH.batchSize }, (_, i) => first + i);
+      const output = trainer.step({ images, indices });
+      if (!Number.isFinite(output.loss)) throw new Error(`bench: the InstDisc loss is ${output.loss}`);
+    }, steps);
+  } finally {
+    images.dispose();
+    trainer.dispose();
+    encoder.dispose();
   }
 }
 

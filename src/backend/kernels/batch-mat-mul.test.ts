@@ -9,6 +9,7 @@ const CASES: Array<{ a: number[]; b: number[]; transposeA: boolean; transposeB: 
   { a: [7, 5], b: [3, 5], transposeA: false, transposeB: true },
   { a: [5, 7], b: [5, 3], transposeA: true, transposeB: false },
   { a: [5, 7], b: [3, 5], transposeA: true, transposeB: true },
+  { a: [1, 6, 4], b: [1, 3, 4], transposeA: false, transposeB: true },
   { a: [2, 6, 4], b: [2, 3, 4], transposeA: false, transposeB: true },
   { a: [2, 4, 6], b: [2, 4, 3], transposeA: true, transposeB: false },
 ];

@@ -5,7 +5,8 @@
  * through a slow generic loop — 6–9× slower at dense-layer sizes. Every dense layer's backward
  * pass uses both forms (dx = dy·Wᵀ, dW = xᵀ·dy), and so do similarity matrices (q·kᵀ), so a
  * training step spent ~90 % of its time there. The patch transposes the operand explicitly (a
- * cheap copy, O(size)) and then calls the shipped kernel with no transpose flags.
+ * cheap copy, O(size)) and then calls the shipped kernel with no transpose flags. Batched
+ * products (batch > 1) never reach XNNPACK in the shipped kernel, so they are passed through.
  *
  * @see notebooks/00-setup.ipynb
  */
@@ -30,6 +31,12 @@ function untransposedMatMul(kernelName: string, args: MatMulArgs): tf.TensorInfo
   }
   if (a.shape.length < 2 || b.shape.length < 2) {
     throw new Error(`${kernelName} (contrastive-kit wasm patch): 'a' and 'b' must have rank ≥ 2, got ${a.shape.length} and ${b.shape.length}`);
+  }
+  // Only a single product (batch 1) reaches XNNPACK; batched products (batch > 1) take the
+  // shipped generic loop either way, and it handles the transposes itself without a copy.
+  const batchOf = (shape: number[]) => shape.slice(0, -2).reduce((product, size) => product * size, 1);
+  if (batchOf(a.shape) > 1 || batchOf(b.shape) > 1) {
+    return runWasmKernel(kernelName, args.inputs, backend, attrs);
   }
   const aPlain = transposeA ? swapLastTwoAxes(backend, a) : a;
   const bPlain = transposeB ? swapLastTwoAxes(backend, b) : b;
