@@ -419,17 +419,21 @@ export function gaussianBlurPerSample(images: tf.Tensor4D, sigmas: Float32Array,
   for (let b = 0; b < batch; b++) {
     for (let k = 0; k < taps; k++) weights[k * batch + b] = kernels[b * kernelSize + radius + k];
   }
-  // Along the last axis, Σ_k w_k · X · S_kᵀ = [w_0·X, …, w_r·X] · [S_0ᵀ; …; S_rᵀ]: the scaled
-  // copies side by side make ONE product for the whole batch, big operand on the left (the
-  // fast orientation on wasm, where the right operand is repacked on every call).
+  // Along the last axis, Σ_k w_k · X · S_kᵀ = w_0·X + [w_1·X, …, w_r·X] · [S_1ᵀ; …; S_rᵀ] (S_0 is
+  // the identity): the scaled copies side by side make ONE product for the whole batch, big
+  // operand on the left (the fast orientation on wasm, where the right operand is repacked on
+  // every call).
+  const shifts = radius; // taps beyond the centre
   const along = (x: tf.Tensor3D, operatorsT: tf.Tensor2D): tf.Tensor3D => {
     const [n, rows, cols] = x.shape;
-    const scaled = tf.mul(tf.reshape(x, [n, rows, 1, cols]), tf.reshape(tf.transpose(w), [n, 1, taps, 1])); // [n, rows, taps, cols]
-    return tf.reshape(tf.matMul(tf.reshape(scaled, [n * rows, taps * cols]), operatorsT), [n, rows, cols]) as tf.Tensor3D;
+    const scaled = tf.mul(tf.reshape(x, [n, rows, 1, cols]), tf.reshape(tf.transpose(sideWeights), [n, 1, shifts, 1])); // [n, rows, shifts, cols]
+    const shifted = tf.reshape(tf.matMul(tf.reshape(scaled, [n * rows, shifts * cols]), operatorsT), [n, rows, cols]);
+    return tf.add(shifted, tf.mul(x, tf.reshape(centreWeights, [n, 1, 1]))) as tf.Tensor3D;
   };
-  const w = tf.tensor2d(weights, [taps, batch]); // [taps, batch]
-  const heightOps = tf.tensor2d(transposeBlocks(symmetricShiftOperators(height, radius), taps, height), [taps * height, height]);
-  const widthOps = tf.tensor2d(transposeBlocks(symmetricShiftOperators(width, radius), taps, width), [taps * width, width]);
+  const centreWeights = tf.tensor1d(weights.subarray(0, batch)); // [batch]
+  const sideWeights = tf.tensor2d(weights.subarray(batch), [shifts, batch]); // [shifts, batch]
+  const heightOps = tf.tensor2d(transposeBlocks(symmetricShiftOperators(height, radius).subarray(height * height), shifts, height), [shifts * height, height]);
+  const widthOps = tf.tensor2d(transposeBlocks(symmetricShiftOperators(width, radius).subarray(width * width), shifts, width), [shifts * width, width]);
   try {
     return tf.tidy(() => {
       const x = tf.reshape(images, [batch, height, width]) as tf.Tensor3D; // [batch, h, w]
@@ -437,7 +441,7 @@ export function gaussianBlurPerSample(images: tf.Tensor4D, sigmas: Float32Array,
       return tf.reshape(along(tf.transpose(blurredColumns, [0, 2, 1]), widthOps), [batch, height, width, 1]) as tf.Tensor4D;
     });
   } finally {
-    tf.dispose([w, heightOps, widthOps]);
+    tf.dispose([centreWeights, sideWeights, heightOps, widthOps]);
   }
 }
 
