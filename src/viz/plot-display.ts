@@ -162,12 +162,13 @@ export function figureMimeBundle(figure: Figure, options: ShowFigureOptions = {}
  *
  * @param figure the plotly figure (e.g. from `umapScatter`, `trainingCurves`).
  * @param options `hoverImages` (thumbnails on hover), `includeLibrary`, `noStaticImage`.
- * @returns the text summary (also what plain Node prints).
+ *   Returns nothing on purpose: tslab prints a cell's last expression, so a returned value would
+ *   add a line under every figure (`figureSummary(figure)` gives the text).
  * @example
  * showFigure(trainingCurves({ loss: history.loss }, { referenceLines: [{ y: Math.log(4097), label: 'ln(K+1)' }] }));
  * @see notebooks/00-setup.ipynb
  */
-export function showFigure(figure: Figure, options: ShowFigureOptions = {}): string {
+export function showFigure(figure: Figure, options: ShowFigureOptions = {}): void {
   const includeLibrary = options.includeLibrary ?? plotlyLibraryPending();
   const bundle = figureMimeBundle(figure, { ...options, includeLibrary });
   if (writeDisplayData(bundle)) {
@@ -175,7 +176,6 @@ export function showFigure(figure: Figure, options: ShowFigureOptions = {}): str
   } else {
     console.log(bundle['text/plain']);
   }
-  return bundle['text/plain'] as string;
 }
 
 /**
