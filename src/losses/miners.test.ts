@@ -151,6 +151,15 @@ test('batchTripletLoss: mean over non-zero, empty batches, gradients', () => {
       const result = gradCheck((x) => batchTripletLoss(x as tf.Tensor2D, labels, { strategy, margin: c.margin, softMargin: true }), [t2(c.embeddings)], { maxElementsPerInput: 30 });
       assert.ok(result.passed, `${strategy}: ${result.report}`);
     }
+    // batch-all with the hinge takes the sorted prefix-sum path
+    const embeddings = t2(c.embeddings);
+    const result = gradCheck((x) => batchTripletLoss(x as tf.Tensor2D, labels, { strategy: 'all', margin: c.margin, reduce: 'mean' }), [embeddings], { maxElementsPerInput: 30 });
+    assert.ok(result.passed, `all, hinge, mean: ${result.report}`);
+    // 'mean-nonzero' jumps where a triplet starts violating (no finite difference can check it);
+    // between jumps it is the 'mean' loss scaled by total / non-easy triplets
+    const kinds = countTripletKinds(embeddings, labels, { margin: c.margin });
+    const gradient = (reduce: 'mean' | 'mean-nonzero') => tf.grad((x: tf.Tensor) => batchTripletLoss(x as tf.Tensor2D, labels, { strategy: 'all', margin: c.margin, reduce }))(embeddings);
+    expectClose(gradient('mean-nonzero'), tf.mul(gradient('mean'), kinds.total / (kinds.hard + kinds.semiHard)), { atol: 1e-5, rtol: 1e-4 }, 'mean-nonzero gradient');
   });
 });
 

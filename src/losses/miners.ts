@@ -388,8 +388,10 @@ export interface BatchTripletLossOptions extends MineTripletsOptions {
  * from the current embeddings, then averages max(D_ap − D_an + margin, 0) (or its softplus) over
  * them. Differentiable with respect to `embeddings` (on every backend); equals
  * `tripletLoss(rows(anchors), rows(positives), rows(negatives))` on the mined triplets.
- * Batch-all is computed with [batch, batch, batch] masks, not index lists. Returns 0 (with a zero
- * gradient) when the batch has no valid triplet.
+ * Batch-all never lists its triplets: with the hinge it sorts each anchor's negatives and sums
+ * the violating ones with a prefix sum (O(batch² log batch)); with the soft margin, where every
+ * triplet counts, it evaluates the [batch, batch, batch] cube. Returns 0 (with a zero gradient)
+ * when the batch has no valid triplet.
  *
  * @param embeddings [batch, dim] (e.g. L2-normalised model outputs).
  * @param labels [batch] int32 class labels (≥ 2 classes with ≥ 2 members for any triplet).
@@ -417,6 +419,7 @@ export function batchTripletLoss(embeddings: tf.Tensor2D, labels: tf.Tensor1D, o
     return (squared ? squaredDistances : safeSqrt(squaredDistances)) as tf.Tensor2D;
   };
 
+  if (strategy === 'all' && !softMargin) return batchAllHingeLoss(embeddings, labels, margin, squared, reduce);
   if (strategy === 'all') {
     const pairs = anchorPositivePairs(labelValues);
     return tf.tidy(() => {
@@ -452,4 +455,48 @@ export function batchTripletLoss(embeddings: tf.Tensor2D, labels: tf.Tensor1D, o
     const nonZero = tf.tidy(() => tf.sum(tf.cast(tf.greater(tf.tensor1d(values.dataSync() as Float32Array), 0), 'float32')).dataSync()[0]);
     return (nonZero === 0 ? tf.mul(tf.sum(values), 0) : tf.div(tf.sum(values), nonZero)) as tf.Scalar;
   });
+}
+
+/**
+ * Batch-all hinge loss without the [batch, batch, batch] cube. For an anchor a and positive p, the
+ * violating negatives are those with D_an < D_ap + margin — a prefix of a's negatives sorted by
+ * distance, of length c — so Σ_n max(D_ap − D_an + margin, 0) = c·(D_ap + margin) − (sum of the c
+ * closest negative distances). The order and c are read from a detached copy (they are piecewise
+ * constant); the distances themselves stay differentiable.
+ */
+function batchAllHingeLoss(embeddings: tf.Tensor2D, labels: tf.Tensor1D, margin: number, squared: boolean, reduce: 'mean' | 'mean-nonzero'): tf.Scalar {
+  const prepared = prepare('batchTripletLoss', embeddings, labels, squared);
+  try {
+    const batch = prepared.batch;
+    // Detached: sort order, violating counts c[a, p], and the denominators.
+    const [order, counts, totals] = tf.tidy(() => {
+      const { sorted, columns } = sortedNegatives(prepared);
+      const positives = tf.cast(prepared.positiveMask, 'float32'); // [a, p]
+      const violating = tf.mul(tf.cast(tf.searchSorted(sorted, tf.add(prepared.distances, margin), 'left'), 'float32'), positives); // [a, p]
+      const negativesPerAnchor = tf.sum(tf.cast(prepared.negativeMask, 'float32'), 1, true); // [a, 1]
+      const total = tf.stack([tf.sum(tf.mul(positives, negativesPerAnchor)), tf.sum(violating)]);
+      return [columns.dataSync() as Int32Array, violating.dataSync() as Float32Array, total.dataSync() as Float32Array];
+    });
+    const denominator = reduce === 'mean' ? totals[0] : totals[1];
+    const sortedIndex = new Int32Array(batch * batch); // flat position a·B + column of the k-th closest negative
+    const prefixIndex = new Int32Array(batch * batch); // flat position a·B + c[a, p] in the prefix sums
+    for (let i = 0; i < batch * batch; i++) {
+      const rowStart = i - (i % batch);
+      sortedIndex[i] = rowStart + order[i];
+      prefixIndex[i] = rowStart + counts[i];
+    }
+    return tf.tidy(() => {
+      if (denominator === 0) return tf.mul(tf.sum(embeddings), 0) as tf.Scalar;
+      const squaredDistances = pairwiseSquaredDistances(embeddings, embeddings);
+      const distances = tf.reshape(squared ? squaredDistances : safeSqrt(squaredDistances), [-1]); // [a·b]
+      const sortedDistances = tf.reshape(gatherRows(distances, sortedIndex), [batch, batch]); // [a, k] ascending (non-negatives after)
+      const prefix = tf.reshape(tf.cumsum(sortedDistances, 1, true), [-1]); // exclusive: sum of the first k
+      const closestSum = tf.reshape(gatherRows(prefix, prefixIndex), [batch, batch]); // [a, p] Σ of the c closest
+      const c = tf.tensor2d(counts, [batch, batch]); // 0 where (a, p) is not a positive pair
+      const perPair = tf.sub(tf.mul(c, tf.add(tf.reshape(distances, [batch, batch]), margin)), closestSum); // [a, p]
+      return tf.div(tf.sum(perPair), denominator) as tf.Scalar;
+    });
+  } finally {
+    release(prepared);
+  }
 }
