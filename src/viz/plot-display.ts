@@ -160,7 +160,7 @@ export function figureMimeBundle(figure: Figure, options: ShowFigureOptions = {}
  * Shows a figure: interactive in Jupyter and in executed notebook copies (plotly.js travels
  * inside the notebook, no CDN), a static picture where scripts do not run, a summary line in logs.
  *
- * @param figure the plotly figure (e.g. from `umapScatter`, `trainingCurves`).
+ * @param figure the plotly figure (e.g. from `embeddingScatter`, `trainingCurves`).
  * @param options `hoverImages` (thumbnails on hover), `includeLibrary`, `noStaticImage`.
  *   Returns nothing on purpose: tslab prints a cell's last expression, so a returned value would
  *   add a line under every figure (`figureSummary(figure)` gives the text).

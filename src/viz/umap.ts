@@ -164,7 +164,7 @@ function initialPositions(data: DenseMatrix, init: 'pca' | 'random' | Layout2D, 
  * @returns x, y per point, the epochs and edges used, and the time of each stage.
  * @example
  * const view = await umapLayout(testEmbeddings, { metric: 'cosine' });
- * showFigure(umapScatter(view, { labels: testLabels, classNames: FASHION_MNIST_CLASS_NAMES }));
+ * showFigure(embeddingScatter(view, { labels: testLabels, classNames: FASHION_MNIST_CLASS_NAMES }));
  * @see notebooks/01-contrastive-loss.ipynb
  */
 export async function umapLayout(embeddings: Matrix, options: UmapOptions = {}): Promise<UmapLayout> {
