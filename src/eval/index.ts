@@ -2,7 +2,7 @@
  * Evaluation: exact nearest-neighbour search, kNN classification, retrieval metrics, linear probe,
  * alignment/uniformity and collapse diagnostics, and the raw-pixel baselines.
  */
-export * from './inputs';
+export type { Labels, LabelledEmbeddings } from './inputs';
 export * from './knn-search';
 export * from './knn-classify';
 export * from './evaluate';
