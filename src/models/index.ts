@@ -5,3 +5,4 @@ export * from './heads';
 export * from './momentum';
 export * from './queue';
 export * from './memory-bank';
+export * from './embed';

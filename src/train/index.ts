@@ -4,3 +4,4 @@ export * from './checkpoint-file';
 export * from './checkpoint';
 export * from './moco';
 export * from './instdisc';
+export * from './leaderboard';
