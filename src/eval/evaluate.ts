@@ -5,7 +5,7 @@
  *
  * @see notebooks/01-contrastive-loss.ipynb
  */
-import { checkInteger, checkMatrix, checkPositive, checkSameDim, LabelledEmbeddings, numClassesOf, toLabelArray } from './inputs';
+import { checkInteger, checkPositive, checkTrainTest, LabelledEmbeddings, numClassesOf } from './inputs';
 import { nearestNeighborAccuracy, weightedKnnAccuracy } from './knn-classify';
 import { KnnMetric, knnSearch } from './knn-search';
 
@@ -62,13 +62,7 @@ export async function evaluateEmbeddings(
 ): Promise<EmbeddingEvaluation> {
   const fn = 'evaluateEmbeddings';
   const started = Date.now();
-  if (train === null || typeof train !== 'object') throw new Error(`${fn}: 'train' must be { embeddings, labels }`);
-  if (test === null || typeof test !== 'object') throw new Error(`${fn}: 'test' must be { embeddings, labels }`);
-  const trainEmbeddings = checkMatrix(train.embeddings, fn, 'train.embeddings');
-  const testEmbeddings = checkMatrix(test.embeddings, fn, 'test.embeddings');
-  checkSameDim(trainEmbeddings, testEmbeddings, fn, 'train.embeddings', 'test.embeddings');
-  const trainLabels = toLabelArray(train.labels, fn, 'train.labels', trainEmbeddings.shape[0]);
-  const testLabels = toLabelArray(test.labels, fn, 'test.labels', testEmbeddings.shape[0]);
+  const { trainEmbeddings, testEmbeddings, trainLabels, testLabels } = checkTrainTest(train, test, fn);
   const k = checkInteger(options.k ?? 200, fn, 'k', 1);
   const temperature = checkPositive(options.temperature ?? 0.1, fn, 'temperature');
   const neighbors = await knnSearch(testEmbeddings, trainEmbeddings, {

@@ -91,6 +91,21 @@ export function checkFinite(value: tf.Tensor, fn: string, name: string): void {
   if (!finite) throw new Error(`${fn}: '${name}' holds NaN or Infinity`);
 }
 
+/**
+ * Checks a train/test pair of labelled embeddings (2-D, same dim, one label per row).
+ * @returns the embeddings and the labels as Int32Arrays.
+ */
+export function checkTrainTest(train: LabelledEmbeddings, test: LabelledEmbeddings, fn: string) {
+  if (train === null || typeof train !== 'object') throw new Error(`${fn}: 'train' must be { embeddings, labels }`);
+  if (test === null || typeof test !== 'object') throw new Error(`${fn}: 'test' must be { embeddings, labels }`);
+  const trainEmbeddings = checkMatrix(train.embeddings, fn, 'train.embeddings');
+  const testEmbeddings = checkMatrix(test.embeddings, fn, 'test.embeddings');
+  checkSameDim(trainEmbeddings, testEmbeddings, fn, 'train.embeddings', 'test.embeddings');
+  const trainLabels = toLabelArray(train.labels, fn, 'train.labels', trainEmbeddings.shape[0]);
+  const testLabels = toLabelArray(test.labels, fn, 'test.labels', testEmbeddings.shape[0]);
+  return { trainEmbeddings, testEmbeddings, trainLabels, testLabels };
+}
+
 /** One more than the largest label of the given arrays (the number of classes they imply). */
 export function numClassesOf(...labelArrays: Int32Array[]): number {
   let max = -1;

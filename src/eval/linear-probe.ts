@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { rngFor } from '../data/random';
-import { checkFinite, checkInteger, checkMatrix, checkPositive, checkSameDim, LabelledEmbeddings, numClassesOf, toLabelArray } from './inputs';
+import { checkFinite, checkInteger, checkPositive, checkTrainTest, LabelledEmbeddings, numClassesOf } from './inputs';
 
 /** Options of {@link linearProbe}. */
 export interface LinearProbeOptions {
@@ -67,13 +67,7 @@ export interface LinearProbeResult {
 export async function linearProbe(train: LabelledEmbeddings, test: LabelledEmbeddings, options: LinearProbeOptions = {}): Promise<LinearProbeResult> {
   const fn = 'linearProbe';
   const started = Date.now();
-  if (train === null || typeof train !== 'object') throw new Error(`${fn}: 'train' must be { embeddings, labels }`);
-  if (test === null || typeof test !== 'object') throw new Error(`${fn}: 'test' must be { embeddings, labels }`);
-  const trainX = checkMatrix(train.embeddings, fn, 'train.embeddings');
-  const testX = checkMatrix(test.embeddings, fn, 'test.embeddings');
-  checkSameDim(trainX, testX, fn, 'train.embeddings', 'test.embeddings');
-  const trainLabels = toLabelArray(train.labels, fn, 'train.labels', trainX.shape[0]);
-  const testLabels = toLabelArray(test.labels, fn, 'test.labels', testX.shape[0]);
+  const { trainEmbeddings: trainX, testEmbeddings: testX, trainLabels, testLabels } = checkTrainTest(train, test, fn);
   const epochs = checkInteger(options.epochs ?? 10, fn, 'epochs', 1);
   const batchSize = checkInteger(options.batchSize ?? 256, fn, 'batchSize', 1);
   const learningRate = checkPositive(options.learningRate ?? 0.01, fn, 'learningRate');
