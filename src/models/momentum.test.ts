@@ -82,3 +82,32 @@ test('cloneModel: same outputs, independent variables', () => {
   copy.dispose();
   model.dispose();
 });
+
+test('MomentumEncoder.update: BatchNorm moving statistics are not averaged (as the reference code)', () => {
+  const query = createMlpEncoder({ inputShape: [3], hiddenUnits: [4], outputDim: 2, batchNorm: true, rng: new Rng(7) });
+  const encoder = new MomentumEncoder(query, { momentum: 0 });
+  // Change the query's moving mean (non-trainable) and a kernel (trainable).
+  const movingMeanIndex = query.weights.findIndex((w) => /moving_mean/.test(w.name));
+  assert.ok(movingMeanIndex >= 0 && !query.weights[movingMeanIndex].trainable);
+  tf.tidy(() => {
+    query.weights[movingMeanIndex].write(tf.onesLike(query.weights[movingMeanIndex].read()));
+    query.weights[0].write(tf.onesLike(query.weights[0].read()));
+  });
+  encoder.update();
+  assert.deepEqual(Array.from(encoder.key.weights[0].read().dataSync()), new Array(12).fill(1), 'trainable weight copied (m = 0)');
+  const keyMovingMean = encoder.key.weights.find((w) => /moving_mean/.test(w.name))!;
+  assert.deepEqual(Array.from(keyMovingMean.read().dataSync()), [0, 0, 0, 0], 'moving mean left alone');
+  // θk ← m·θk + (1−m)·θq pairs each key weight with the same layer's query weight, although a
+  // frozen model lists its weights in another order than a trainable one.
+  encoder.momentum = 0.5;
+  const before = encoder.key.layers.map((l) => l.getWeights().map((w) => Array.from(w.dataSync())));
+  tf.tidy(() => query.layers.forEach((l) => l.weights.forEach((w) => { if (w.trainable) w.write(tf.add(w.read(), 1)); })));
+  encoder.update();
+  encoder.key.layers.forEach((layer, i) => layer.getWeights().forEach((w, j) => {
+    const q = Array.from(query.layers[i].getWeights()[j].dataSync());
+    const trainable = query.layers[i].weights[j].trainable;
+    expectClose(Array.from(w.dataSync()), before[i][j].map((k, e) => (trainable ? 0.5 * k + 0.5 * q[e] : k)), { atol: 1e-6 }, `${layer.name} weight ${j}`);
+  }));
+  encoder.dispose();
+  query.dispose();
+});

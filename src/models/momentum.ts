@@ -23,8 +23,31 @@ export function cloneModel<M extends tf.LayersModel>(model: M): M {
     fromConfig: (cls: unknown, config: tf.serialization.ConfigDict) => M;
   };
   const copy = ctor.fromConfig(model.constructor, model.getConfig() as unknown as tf.serialization.ConfigDict);
-  copy.setWeights(model.getWeights());
+  const pairs: Array<[tf.LayerVariable, tf.LayerVariable]> = [];
+  pairWeights(model.layers, copy.layers, pairs);
+  tf.tidy(() => pairs.forEach(([from, to]) => to.write(from.read().clone())));
   return copy;
+}
+
+/**
+ * The weights of two models with the same architecture, paired layer by layer. (A model's
+ * `weights` lists trainable weights first, so a frozen copy lists them in another order: pairing
+ * by position in `model.weights` would mix up BatchNorm statistics and kernels.)
+ */
+function pairWeights(query: tf.layers.Layer[], key: tf.layers.Layer[], out: Array<[tf.LayerVariable, tf.LayerVariable]>): void {
+  if (query.length !== key.length) throw new Error(`MomentumEncoder: the key encoder has ${key.length} layers where the query has ${query.length}`);
+  query.forEach((layer, i) => {
+    const other = key[i];
+    if (layer instanceof tf.LayersModel && other instanceof tf.LayersModel) {
+      pairWeights(layer.layers, other.layers, out);
+      return;
+    }
+    const [q, k] = [layer.weights, other.weights];
+    if (q.length !== k.length || q.some((w, j) => w.shape.join() !== k[j].shape.join())) {
+      throw new Error(`MomentumEncoder: layer ${i} (${layer.name}) has weights [${q.map((w) => `[${w.shape}]`)}] in the query, [${k.map((w) => `[${w.shape}]`)}] in the key`);
+    }
+    q.forEach((w, j) => out.push([w, k[j]]));
+  });
 }
 
 /** Options of {@link MomentumEncoder}. */
@@ -51,17 +74,15 @@ export class MomentumEncoder {
     if (!(query instanceof tf.LayersModel)) throw new Error(`MomentumEncoder: 'query' must be a tf.LayersModel, got ${typeof query}`);
     this.query = query;
     this.momentumValue = MomentumEncoder.checkMomentum(options.momentum ?? 0.999);
-    if (options.key) {
-      const expected = query.getWeights().map((w) => w.shape.join('x')).join(',');
-      const got = options.key.getWeights().map((w) => w.shape.join('x')).join(',');
-      if (expected !== got) throw new Error(`MomentumEncoder: 'key' must have the query's weight shapes [${expected}], got [${got}]`);
-      options.key.setWeights(query.getWeights());
-      this.key = options.key;
-    } else {
-      this.key = cloneModel(query);
-    }
+    this.key = options.key ?? cloneModel(query);
     this.key.trainable = false;
+    pairWeights(query.layers, this.key.layers, this.pairs);
+    // Start as an exact copy (also when an existing key encoder was given).
+    tf.tidy(() => this.pairs.forEach(([q, k]) => k.write(q.read().clone())));
   }
+
+  /** [query weight, key weight] pairs, layer by layer. */
+  private readonly pairs: Array<[tf.LayerVariable, tf.LayerVariable]> = [];
 
   private static checkMomentum(momentum: number): number {
     if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
@@ -80,17 +101,16 @@ export class MomentumEncoder {
   }
 
   /**
-   * One momentum step: θk ← m·θk + (1−m)·θq for every weight (BatchNorm moving statistics
-   * included). Call it before encoding the step's keys.
+   * One momentum step: θk ← m·θk + (1−m)·θq for every trainable weight of the query encoder.
+   * Non-trainable weights (BatchNorm moving statistics) are the key encoder's own, as in the
+   * reference code (it averages `parameters()`, not buffers). Call it before encoding the keys.
    */
   update(): void {
     const m = this.momentumValue;
-    const queryWeights = this.query.weights;
-    const keyWeights = this.key.weights;
     tf.tidy(() => {
-      keyWeights.forEach((k, i) => {
-        if (m === 1) return;
-        const q = queryWeights[i].read();
+      this.pairs.forEach(([queryWeight, k]) => {
+        if (m === 1 || !queryWeight.trainable) return;
+        const q = queryWeight.read();
         k.write(m === 0 ? q.clone() : tf.add(tf.mul(k.read(), m), tf.mul(q, 1 - m)));
       });
     });
