@@ -20,7 +20,7 @@ import { castPatch, identityPatch } from './kernels/identity';
 import { maxPoolGradPatch } from './kernels/max-pool-grad';
 import { sumPatch } from './kernels/sum';
 import { unsortedSegmentSumPatch } from './kernels/unsorted-segment-sum';
-import { rememberOriginalKernel } from './kernels/wasm-kernel-utils';
+import { originalKernel, rememberOriginalKernel } from './kernels/wasm-kernel-utils';
 
 /** One patched (or added) wasm kernel. */
 export interface WasmKernelPatch {
@@ -124,6 +124,20 @@ export function patchWasmKernels(): string[] {
     tf.registerKernel({ kernelName: patch.kernelName, backendName: 'wasm', kernelFunc, setupFunc: existing?.setupFunc });
   }
   return WASM_KERNEL_PATCHES.map((patch) => patch.kernelName);
+}
+
+/**
+ * Puts tfjs' own wasm kernels back (and removes the kernels the kit added), e.g. to measure the
+ * backend as shipped (`npm run bench -- --unpatched`). {@link patchWasmKernels} re-applies them.
+ */
+export function unpatchWasmKernels(): void {
+  for (const patch of WASM_KERNEL_PATCHES) {
+    const current = tf.getKernel(patch.kernelName, 'wasm');
+    if (!isPatched(current)) continue;
+    tf.unregisterKernel(patch.kernelName, 'wasm');
+    const original = originalKernel(patch.kernelName);
+    if (original !== null && !isPatched(original)) tf.registerKernel(original);
+  }
 }
 
 /** Whether the kit's patches are the kernels currently registered for wasm. */
