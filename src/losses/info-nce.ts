@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { optionsObject, requireFloat, requireNonEmpty, requirePositive, requireSameShape, shapeText } from './checks';
 import { matMulTransposed, rowDots } from './distances';
+import { logSumExpLastAxis } from './log-sum-exp';
 
 /** Options of {@link infoNCELoss}. */
 export interface InfoNCELossOptions {
@@ -50,6 +51,6 @@ export function infoNCELoss(query: tf.Tensor2D, positiveKey: tf.Tensor2D, queue:
     const positiveLogit = rowDots(scaledQuery, positiveKey); // [batch]
     const negativeLogits = matMulTransposed(scaledQuery, queue); // [batch, queueSize]
     const logits = tf.concat([tf.expandDims(positiveLogit, 1), negativeLogits], 1); // [batch, 1 + queueSize]
-    return tf.mean(tf.sub(tf.logSumExp(logits, 1), positiveLogit)) as tf.Scalar;
+    return tf.mean(tf.sub(logSumExpLastAxis(logits), positiveLogit)) as tf.Scalar;
   });
 }

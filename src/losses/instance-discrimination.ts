@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { optionsObject, requireFloat, requireIndices, requireNonEmpty, requirePositive, shapeText } from './checks';
 import { matMulTransposed } from './distances';
 import { gatherRows } from './gather';
+import { logSumExpLastAxis } from './log-sum-exp';
 
 /** Options of {@link nonParametricSoftmaxLoss}. */
 export interface NonParametricSoftmaxOptions {
@@ -107,7 +108,7 @@ export function nonParametricSoftmaxLoss(features: tf.Tensor2D, memory: tf.Tenso
   return tf.tidy(() => {
     const logits = memoryLogits(features, memory, temperature); // [batch, numInstances]
     const positiveLogit = pickLogits(logits, rows, [batch]); // [batch]
-    return tf.mean(tf.sub(tf.logSumExp(logits, 1), positiveLogit)) as tf.Scalar;
+    return tf.mean(tf.sub(logSumExpLastAxis(logits), positiveLogit)) as tf.Scalar;
   });
 }
 
@@ -180,7 +181,7 @@ export function estimateNormalizer(features: tf.Tensor2D, memory: tf.Tensor2D, n
   requirePositive(fn, 'temperature', temperature);
   const logMeanExp = tf.tidy(() => {
     const logits = memoryLogits(features, memory, temperature); // [batch, numInstances]
-    const total = tf.logSumExp(pickLogits(logits, noise, [batch * numNegatives]));
+    const total = logSumExpLastAxis(pickLogits(logits, noise, [batch * numNegatives]));
     return tf.sub(total, Math.log(batch * numNegatives));
   });
   const value = logMeanExp.dataSync()[0];

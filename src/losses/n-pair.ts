@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { optionsObject, requireFloat, requireNonEmpty, requireNonNegative, requireSameShape, shapeText } from './checks';
 import { matMulTransposed, rowDots } from './distances';
+import { logSumExpLastAxis } from './log-sum-exp';
 
 /**
  * (N+1)-tuplet loss: each anchor a_b has one positive p_b and M negatives n_b1 … n_bM,
@@ -44,7 +45,7 @@ export function tupletLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, negatives
     const differences = tf.sub(negativeLogits, tf.expandDims(positiveLogit, 1)); // [batch, numNegatives]
     // log(1 + Σ exp(z)) = logsumexp([0, z₁, …, z_M])
     const withOne = tf.concat([tf.zeros([anchor.shape[0], 1]), differences], 1); // [batch, 1 + numNegatives]
-    return tf.mean(tf.logSumExp(withOne, 1)) as tf.Scalar;
+    return tf.mean(logSumExpLastAxis(withOne)) as tf.Scalar;
   });
 }
 
@@ -83,7 +84,7 @@ export function nPairLoss(anchors: tf.Tensor2D, positives: tf.Tensor2D, options?
     const logits = matMulTransposed(anchors, positives); // [numPairs, numPairs] aᵢ·pⱼ
     const diagonal = rowDots(anchors, positives); // [numPairs] aᵢ·pᵢ
     // log(1 + Σ_{j≠i} exp(Sᵢⱼ − Sᵢᵢ)) = logsumexpⱼ(Sᵢⱼ) − Sᵢᵢ  (the j = i term is exp(0) = 1)
-    let loss = tf.mean(tf.sub(tf.logSumExp(logits, 1), diagonal));
+    let loss = tf.mean(tf.sub(logSumExpLastAxis(logits), diagonal));
     if (l2Reg > 0) {
       const squaredNorms = tf.add(tf.sum(tf.square(anchors)), tf.sum(tf.square(positives)));
       loss = tf.add(loss, tf.mul(l2Reg / (2 * n), squaredNorms));

@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { optionsObject, requireFloat, requireNonEmpty, requirePositive, requireTensor, shapeText } from './checks';
 import { matMulTransposed, pairwiseSquaredDistances, safeSqrt, unitRows } from './distances';
+import { logSumExpLastAxis } from './log-sum-exp';
 
 // ---- similarities ---------------------------------------------------------------------------
 
@@ -209,7 +210,7 @@ export function logSumExpAggregate(options?: { temperature?: number }): Aggregat
       const logits = tf.div(s, temperature); // [N, M]
       const member = tf.greater(tf.maximum(masks.positives, masks.negatives), 0); // [N, M] P ∪ N
       const masked = tf.where(member, logits, tf.fill(logits.shape, -1e30));
-      const lse = tf.logSumExp(masked, 1, true); // [N, 1]
+      const lse = tf.expandDims(logSumExpLastAxis(masked), 1); // [N, 1]
       return { terms: tf.sub(lse, logits), weights: masks.positives };
     },
   };
