@@ -113,17 +113,18 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const choice = await selectBackend(options.backend ? { force: options.backend } : {});
   const threads = backendThreads(choice.name);
+  let reason = choice.reason;
   if (options.unpatched) {
     if (choice.name !== 'wasm') throw new Error(`bench: '--unpatched' is for the wasm backend, got ${choice.name}`);
     unpatchWasmKernels();
-    choice.reason += ' — PATCHES REMOVED for this run (--unpatched): wasm as shipped';
+    reason = "wasm as shipped: the kit's kernel patches were removed for this run (--unpatched)";
   }
-  progress(`backend ${choice.name} (${choice.reason})`);
+  progress(`backend ${choice.name} (${reason})`);
 
   const peak = matmulPeak();
   const report: BenchReport = {
     backend: choice.name,
-    reason: choice.reason,
+    reason,
     threads,
     matmulPeak: peak,
     pending: [],
