@@ -13,13 +13,14 @@ const lseOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const save = args[1] as tf.GradSaveFunc;
   const axis = x.rank - 1;
   const max = tf.max(x, axis, true); // [..., 1] (finite: callers mask with −1e30, never −∞ everywhere)
-  const lse = tf.add(tf.log(tf.sum(tf.exp(tf.sub(x, max)), axis, true)), max); // [..., 1]
-  save([x, lse]);
+  const shifted = tf.exp(tf.sub(x, max)); // [..., n] kept for the backward pass: saves a second exp
+  const total = tf.sum(shifted, axis, true); // [..., 1]
+  save([shifted, total]);
   return {
-    value: tf.squeeze(lse, [axis]),
+    value: tf.squeeze(tf.add(tf.log(total), max), [axis]),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [input, logSum] = saved;
-      return tf.mul(tf.exp(tf.sub(input, logSum)), tf.expandDims(dy, axis)); // softmax · dy
+      const [e, sum] = saved;
+      return tf.mul(e, tf.div(tf.expandDims(dy, axis), sum)); // softmax · dy
     },
   };
 }) as (x: tf.Tensor) => tf.Tensor;
