@@ -82,18 +82,29 @@ export async function linearProbe(train: LabelledEmbeddings, test: LabelledEmbed
 
   const [numTrain, dim] = trainX.shape;
   const standardize = options.standardize ?? true;
-  const { mean, std } = tf.tidy(() => {
-    if (!standardize) return { mean: tf.zeros([1, dim]), std: tf.ones([1, dim]) };
-    const moments = tf.moments(trainX.toFloat(), 0, true);
-    return { mean: moments.mean, std: moments.variance.sqrt().maximum(1e-6) }; // [1, dim] each
-  });
-  const features = tf.tidy(() => trainX.toFloat().sub(mean).div(std)); // [numTrain, dim]
-  const targets = tf.tidy(() => tf.oneHot(tf.tensor1d(trainLabels, 'int32'), numClasses).toFloat()); // [numTrain, numClasses]
+  // Standardised train features live in JS: batches are copied rows, because tf.gather is slow
+  // on the wasm backend (a tf.profile of one epoch put ~75 % of the time in GatherV2), and the
+  // mean/std are float64 sums (a mean over the leading axis is slow there too).
+  const features = Float32Array.from(trainX.dataSync() as ArrayLike<number>); // [numTrain * dim]
+  const featureMean = new Float64Array(dim);
+  const featureStd = new Float64Array(dim).fill(1);
+  if (standardize) {
+    for (let i = 0; i < numTrain; i++) for (let d = 0; d < dim; d++) featureMean[d] += features[i * dim + d] / numTrain;
+    const variance = new Float64Array(dim);
+    for (let i = 0; i < numTrain; i++) for (let d = 0; d < dim; d++) variance[d] += (features[i * dim + d] - featureMean[d]) ** 2 / numTrain;
+    for (let d = 0; d < dim; d++) featureStd[d] = Math.max(Math.sqrt(variance[d]), 1e-6);
+    for (let i = 0; i < numTrain; i++) for (let d = 0; d < dim; d++) features[i * dim + d] = (features[i * dim + d] - featureMean[d]) / featureStd[d];
+  }
+  const mean = tf.tensor2d(Float32Array.from(featureMean), [1, dim]); // [1, dim]
+  const std = tf.tensor2d(Float32Array.from(featureStd), [1, dim]); // [1, dim]
   // Zero start (the problem is convex with weight decay: the optimum does not depend on it).
   const weights = tf.tidy(() => tf.variable(tf.zeros([dim, numClasses]))); // [dim, numClasses]
   const bias = tf.tidy(() => tf.variable(tf.zeros([numClasses]))); // [numClasses]
   const optimizer = tf.train.adam(learningRate);
   const rng = rngFor('linearProbe');
+  const batchRows = new Float32Array(batchSize * dim);
+  const batchColumns = new Float32Array(batchSize * dim);
+  const batchLabels = new Int32Array(batchSize);
   let finalLoss = NaN;
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -101,18 +112,25 @@ export async function linearProbe(train: LabelledEmbeddings, test: LabelledEmbed
       let lossSum = 0;
       for (let start = 0; start < numTrain; start += batchSize) {
         const batch = order.subarray(start, Math.min(start + batchSize, numTrain));
+        const size = batch.length;
+        for (let r = 0; r < size; r++) {
+          const row = features.subarray(batch[r] * dim, (batch[r] + 1) * dim);
+          batchRows.set(row, r * dim);
+          for (let d = 0; d < dim; d++) batchColumns[d * size + r] = row[d]; // xᵀ, built here
+          batchLabels[r] = trainLabels[batch[r]];
+        }
         const cost = tf.tidy(() => {
-          const index = tf.tensor1d(batch, 'int32');
-          const x = tf.gather(features, index); // [batch, dim]
-          const y = tf.gather(targets, index); // [batch, numClasses]
+          const x = tf.tensor2d(batchRows.subarray(0, size * dim), [size, dim]); // [batch, dim]
+          const xT = tf.tensor2d(batchColumns.subarray(0, size * dim), [dim, size]); // [dim, batch]
+          const y = tf.oneHot(tf.tensor1d(batchLabels.subarray(0, size), 'int32'), numClasses).toFloat(); // [batch, numClasses]
           // The gradient in closed form (softmax regression): ∂/∂logits = (P − Y)/batch, then
-          // ∂W = xᵀ·that + 2λW, ∂b = Σ_rows that. xᵀ is materialised: the transposed-operand
-          // matmul is several times slower on the wasm backend (shared/NOTES.md).
+          // ∂W = xᵀ·that + 2λW, ∂b = Σ_rows that (xᵀ given, so no transposed-operand matmul,
+          // which is slow on the wasm backend: shared/NOTES.md).
           const logProbabilities = tf.logSoftmax(tf.matMul(x, weights).add(bias)); // [batch, numClasses]
-          const residual = logProbabilities.exp().sub(y).div(batch.length); // [batch, numClasses]
-          let gradWeights = tf.matMul(x.transpose(), residual); // [dim, numClasses]
+          const residual = logProbabilities.exp().sub(y).div(size); // [batch, numClasses]
+          let gradWeights = tf.matMul(xT, residual); // [dim, numClasses]
           if (weightDecay > 0) gradWeights = gradWeights.add(weights.mul(2 * weightDecay));
-          const crossEntropy = y.mul(logProbabilities).sum().neg().div(batch.length);
+          const crossEntropy = y.mul(logProbabilities).sum().neg().div(size);
           const loss = weightDecay > 0 ? crossEntropy.add(weights.square().sum().mul(weightDecay)) : crossEntropy;
           optimizer.applyGradients([
             { name: weights.name, tensor: gradWeights },
@@ -126,9 +144,9 @@ export async function linearProbe(train: LabelledEmbeddings, test: LabelledEmbed
       finalLoss = lossSum / numTrain;
       options.onEpoch?.(epoch, finalLoss);
     }
-    const accuracy = (x: tf.Tensor2D, labels: Int32Array, standardized: boolean) =>
+    const accuracy = (x: tf.Tensor2D, labels: Int32Array) =>
       tf.tidy(() => {
-        const z = standardized ? x : x.toFloat().sub(mean).div(std);
+        const z = x.toFloat().sub(mean).div(std);
         const logits = tf.matMul(z, weights).add(bias); // [n, numClasses]
         const { indices } = tf.topk(logits, Math.min(5, numClasses));
         const top = indices.dataSync();
@@ -141,8 +159,8 @@ export async function linearProbe(train: LabelledEmbeddings, test: LabelledEmbed
         }
         return { top1: top1 / labels.length, top5: top5 / labels.length };
       });
-    const trainAccuracy = accuracy(features as tf.Tensor2D, trainLabels, true).top1;
-    const testResult = accuracy(testX, testLabels, false);
+    const trainAccuracy = accuracy(trainX, trainLabels).top1;
+    const testResult = accuracy(testX, testLabels);
     return {
       trainAccuracy,
       testAccuracy: testResult.top1,
@@ -152,11 +170,11 @@ export async function linearProbe(train: LabelledEmbeddings, test: LabelledEmbed
       seconds: (Date.now() - started) / 1000,
       weights: weights.arraySync() as number[][],
       bias: bias.arraySync() as number[],
-      featureMean: Array.from(mean.dataSync()),
-      featureStd: Array.from(std.dataSync()),
+      featureMean: Array.from(featureMean),
+      featureStd: Array.from(featureStd),
     };
   } finally {
-    tf.dispose([mean, std, features, targets, weights, bias]);
+    tf.dispose([mean, std, weights, bias]);
     optimizer.dispose();
   }
 }
