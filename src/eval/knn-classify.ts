@@ -11,7 +11,7 @@
  * every class that has one.
  *
  * @see notebooks/01-contrastive-loss.ipynb
- * @see notebooks/04-instdisc.ipynb
+ * @see notebooks/04-instance-discrimination.ipynb
  */
 import type { KnnResult } from './knn-search';
 import { checkInteger, checkPositive, Labels, numClassesOf, toLabelArray } from './inputs';

@@ -34,3 +34,11 @@ test('encodeNormalized: unit rows of the encoder output', () => {
   tf.dispose([x, y]);
   model.dispose();
 });
+
+test('l2Normalize has a finite gradient for a zero row', () => {
+  const x = tf.tensor2d([[0, 0], [3, 4]]);
+  const gradient = tf.grad((input: tf.Tensor) => l2Normalize(input as tf.Tensor2D).sum())(x);
+  const values = Array.from(gradient.dataSync());
+  assert.ok(values.every(Number.isFinite), `gradient ${values}`);
+  tf.dispose([x, gradient]);
+});

@@ -21,8 +21,10 @@ export function l2Normalize(x: tf.Tensor2D, epsilon = 1e-12): tf.Tensor2D {
   }
   if (!(epsilon > 0)) throw new Error(`l2Normalize: 'epsilon' must be > 0, got ${epsilon}`);
   return tf.tidy(() => {
-    const norms = tf.sqrt(tf.sum(tf.square(x), 1, true)); // [batch, 1]
-    return tf.div(x, tf.maximum(norms, epsilon)) as tf.Tensor2D;
+    // max(‖x‖², ε²) before the square root: the same value as max(‖x‖, ε), but the gradient of
+    // sqrt is never taken at 0, so a zero row has a finite gradient (1/ε) instead of NaN.
+    const norms = tf.sqrt(tf.maximum(tf.sum(tf.square(x), 1, true), epsilon * epsilon)); // [batch, 1]
+    return tf.div(x, norms) as tf.Tensor2D;
   });
 }
 

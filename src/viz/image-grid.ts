@@ -4,7 +4,7 @@
  * involved, so grids show everywhere, trusted or not (Jupyter keeps data-URI images when it
  * sanitises HTML).
  *
- * @see notebooks/04-instdisc.ipynb
+ * @see notebooks/04-instance-discrimination.ipynb
  */
 import { showBundle } from '../notebook/display';
 import { checkInteger } from './inputs';
@@ -83,7 +83,7 @@ export function imageGridHtml(rows: GridRow[], options: ImageGridOptions): strin
  * @param options image size, pixel range, display size, title.
  * @example
  * showImageGrid([{ label: 'views', images: views.map((pixels) => ({ pixels })) }], { width: 28, title: 'Two augmentations' });
- * @see notebooks/04-instdisc.ipynb
+ * @see notebooks/04-instance-discrimination.ipynb
  */
 export function showImageGrid(rows: GridRow[], options: ImageGridOptions): void {
   const html = imageGridHtml(rows, options);
