@@ -11,7 +11,7 @@
  * These are evaluation numbers (plain JS numbers, exact, chunked); the embeddings are
  * L2-normalised inside unless `normalize: false` (the paper's f maps onto the unit sphere).
  *
- * @see notebooks/05-moco.ipynb
+ * @see notebooks/06-design-your-own-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkFinite, checkInteger, checkMatrix, checkPositive } from './inputs';
