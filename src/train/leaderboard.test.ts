@@ -46,7 +46,7 @@ test('contenders train under the same budget and are ranked by kNN top-1; no ten
   for (const row of rows) {
     assert.equal(row.steps, 24, `${row.name}: 3 epochs of 64/(2·4) = 8 batches`);
     assert.ok(Math.abs(row.epochs - 3) < 1e-9);
-    for (const key of ['knnTop1', 'recallAt1', 'mapAtR'] as const) assert.ok(row[key] >= 0 && row[key] <= 1, `${row.name} ${key} ${row[key]}`);
+    for (const key of ['knnTop1', 'oneNNTop1', 'recallAt1', 'mapAtR'] as const) assert.ok(row[key] >= 0 && row[key] <= 1, `${row.name} ${key} ${row[key]}`);
     assert.ok(Number.isFinite(row.alignment) && Number.isFinite(row.uniformity));
     assert.equal(row.losses.length, 24);
   }

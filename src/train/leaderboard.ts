@@ -69,6 +69,8 @@ export interface LeaderboardRow {
   name: string;
   /** Weighted kNN top-1, test vs train (k, σ of the options). */
   knnTop1: number;
+  /** 1-NN top-1, test vs train (same search). */
+  oneNNTop1: number;
   /** Recall@1 on the test set, leave-one-out. */
   recallAt1: number;
   /** MAP@R on the test set, leave-one-out. */
@@ -189,6 +191,7 @@ export async function runLeaderboard(contenders: readonly LeaderboardContender[]
       const row: LeaderboardRow = {
         name: contender.name,
         knnTop1: knn.knnTop1,
+        oneNNTop1: knn.oneNNTop1,
         recallAt1: recall[1],
         mapAtR: map.mapAtR,
         alignment: aligned,
@@ -217,6 +220,7 @@ export function leaderboardTable(rows: readonly LeaderboardRow[]): Array<Record<
     rank: rank + 1,
     loss: row.name,
     'kNN top-1': pct(row.knnTop1),
+    '1-NN top-1': pct(row.oneNNTop1),
     'Recall@1': pct(row.recallAt1),
     'MAP@R': pct(row.mapAtR),
     alignment: Number(row.alignment.toFixed(3)),
