@@ -7,19 +7,17 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { installKernel, kernelPointsHere } from './lib/kernel';
-import { listNotebooks, notebookName } from './lib/notebook-file';
+import { notebookName } from './lib/notebook-file';
 import { requireJupyterPython } from './lib/python';
 import { BUILD_DIR } from './lib/repo';
 import { signNotebooks } from './lib/trust';
-import { parseArgs, summaryTable, NotebookRun } from './walkthrough';
+import { parseArgs, selectNotebooks, summaryTable, NotebookRun } from './walkthrough';
 
 const options = parseArgs(process.argv.slice(2));
 const outputDir = path.join(BUILD_DIR, 'jupyter');
 const python = requireJupyterPython();
 if (!kernelPointsHere(python)) installKernel(python);
-const selected = listNotebooks(options.notebooksDir).filter(
-  (f) => options.filters.length === 0 || options.filters.some((filter) => notebookName(f).includes(filter)),
-);
+const selected = selectNotebooks(options);
 fs.mkdirSync(outputDir, { recursive: true });
 const runs: NotebookRun[] = [];
 let failed = false;

@@ -138,12 +138,15 @@ export function summaryTable(runs: NotebookRun[]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** The notebooks the options select (all, or those whose name contains one of the filters), in order. */
+export function selectNotebooks(options: WalkthroughOptions): string[] {
+  const all = listNotebooks(options.notebooksDir);
+  return options.filters.length ? all.filter((f) => options.filters.some((filter) => notebookName(f).includes(filter))) : all;
+}
+
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
-  const all = listNotebooks(options.notebooksDir);
-  const selected = options.filters.length
-    ? all.filter((f) => options.filters.some((filter) => notebookName(f).includes(filter)))
-    : all;
+  const selected = selectNotebooks(options);
   if (selected.length === 0) {
     console.error(`walkthrough: no notebook in ${options.notebooksDir} matches ${options.filters.join(', ') || '(any)'}`);
     return 2;
