@@ -11,7 +11,8 @@
  *  3. hovering a UMAP point shows its thumbnail (a 28×28 PNG) with the class name;
  *  4. no request left localhost;
  *  5. with JavaScript off (a viewer that runs no scripts) every figure shows its static picture;
- *  6. the executed copy can be signed (`python3 -m nbformat.sign`), which makes Jupyter run its
+ *  6. a sortable table sorts by a clicked column header (numbers numerically), offline;
+ *  7. the executed copy can be signed (`python3 -m nbformat.sign`), which makes Jupyter run its
  *     scripts when opened (done in a throw-away Jupyter data dir).
  *
  * It saves a screenshot of the UMAP figure to build/umap-figure.png (for the README).
@@ -186,7 +187,33 @@ async function checkInteractive(page: Page, figureCount: number): Promise<void> 
     JSON.stringify(hover),
   );
   await umap.screenshot({ path: SCREENSHOT });
+  await checkSortableTable(page);
   check(fs.existsSync(SCREENSHOT) && fs.statSync(SCREENSHOT).size > 10_000, `screenshot of the UMAP figure saved to ${path.relative(REPO_ROOT, SCREENSHOT)}`);
+}
+
+/** Clicks the "steps" header of the fixture's sortable table twice and reads the row order. */
+async function checkSortableTable(page: Page): Promise<void> {
+  const table = page.locator('table.ck-sortable');
+  const count = await table.count();
+  const order = () => table.first().locator('tbody tr td:first-child').allTextContents();
+  const before = count === 1 ? await order() : [];
+  const orders: string[][] = [];
+  if (count === 1) {
+    const header = table.first().locator('th', { hasText: 'steps' });
+    for (let click = 0; click < 2; click++) {
+      await header.click();
+      orders.push(await order());
+    }
+  }
+  const ascending = ['N-pair', 'triplet', 'contrastive'];
+  const descending = [...ascending].reverse();
+  const seen = orders.map((o) => o.join(','));
+  check(
+    count === 1 && before.join(',') === 'triplet,contrastive,N-pair' && seen.length === 2 &&
+      seen.includes(ascending.join(',')) && seen.includes(descending.join(',')),
+    'clicking a sortable table header sorts its rows by that column, numbers numerically, both directions',
+    `tables ${count}, before ${before.join(',')}, after clicks ${seen.join(' | ')}`,
+  );
 }
 
 async function checkWithoutScripts(context: BrowserContext): Promise<void> {

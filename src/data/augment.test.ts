@@ -132,32 +132,36 @@ test('per-sample Gaussian blur: an impulse becomes the outer product of the kern
   tf.dispose([x, y]);
 });
 
-test('blur matches a direct reflect-padded convolution written out by hand, borders included', () => {
-  const rng = new Rng(17);
-  const pixels = rng.uniformArray(3 * 784);
-  const sigmas = Float32Array.from([0.4, 1.3, 0]);
-  const x = tf.tensor4d(pixels, [3, 28, 28, 1]);
-  const y = gaussianBlurPerSample(x, sigmas, 5);
-  const expected = new Float32Array(3 * 784);
-  const reflect = (i: number) => (i < 0 ? -i : i > 27 ? 54 - i : i);
-  for (let b = 0; b < 3; b++) {
-    const w = [-2, -1, 0, 1, 2].map((d) => (sigmas[b] > 0 ? Math.exp(-(d * d) / (2 * sigmas[b] ** 2)) : d === 0 ? 1 : 0));
-    const total = w.reduce((a, v) => a + v, 0);
-    for (let r = 0; r < 28; r++) {
-      for (let c = 0; c < 28; c++) {
-        let sum = 0;
-        for (let dy = -2; dy <= 2; dy++) {
-          for (let dx = -2; dx <= 2; dx++) {
-            sum += (w[dy + 2] * w[dx + 2] * pixels[b * 784 + reflect(r + dy) * 28 + reflect(c + dx)]) / (total * total);
+for (const kernelSize of [3, 5, 7]) {
+  test(`blur (kernel ${kernelSize}) matches a direct reflect-padded convolution written out by hand, borders included`, () => {
+    const radius = (kernelSize - 1) / 2;
+    const rng = new Rng(17 + kernelSize);
+    const pixels = rng.uniformArray(3 * 784);
+    const sigmas = Float32Array.from([0.4, 1.3, 0]);
+    const x = tf.tensor4d(pixels, [3, 28, 28, 1]);
+    const y = gaussianBlurPerSample(x, sigmas, kernelSize);
+    const expected = new Float32Array(3 * 784);
+    const reflect = (i: number) => (i < 0 ? -i : i > 27 ? 54 - i : i);
+    const offsets = Array.from({ length: kernelSize }, (_, k) => k - radius);
+    for (let b = 0; b < 3; b++) {
+      const w = offsets.map((d) => (sigmas[b] > 0 ? Math.exp(-(d * d) / (2 * sigmas[b] ** 2)) : d === 0 ? 1 : 0));
+      const total = w.reduce((a, v) => a + v, 0);
+      for (let r = 0; r < 28; r++) {
+        for (let c = 0; c < 28; c++) {
+          let sum = 0;
+          for (const dy of offsets) {
+            for (const dx of offsets) {
+              sum += (w[dy + radius] * w[dx + radius] * pixels[b * 784 + reflect(r + dy) * 28 + reflect(c + dx)]) / (total * total);
+            }
           }
+          expected[b * 784 + r * 28 + c] = sum;
         }
-        expected[b * 784 + r * 28 + c] = sum;
       }
     }
-  }
-  expectClose(y, expected, { atol: 1e-5 }, 'blur vs direct convolution');
-  tf.dispose([x, y]);
-});
+    expectClose(y, expected, { atol: 1e-5 }, `blur (kernel ${kernelSize}) vs direct convolution`);
+    tf.dispose([x, y]);
+  });
+}
 
 test('a constant image stays constant under blur (reflect padding, no dark border)', () => {
   const x = tf.fill([1, 28, 28, 1], 0.7) as tf.Tensor4D;

@@ -6,6 +6,7 @@
  *
  * @see notebooks/00-setup.ipynb
  */
+import { tableBundle, type TableOptions } from './table';
 import { canDisplay, MimeBundle, writeDisplayData } from './tslab-adapter';
 
 let displayCounter = 0;
@@ -60,33 +61,14 @@ export function showMarkdown(markdown: string): void {
 }
 
 /**
- * Shows a table of rows (objects with the same keys) as HTML in a notebook and as aligned text
- * in logs.
+ * Shows a table of rows (objects with the same keys) as HTML in a notebook — sortable by clicking
+ * a column header with `sortable: true` — and as aligned text in logs.
  *
  * @param rows the table rows; keys of the first row are the columns.
- * @param options.digits decimals for numbers (default 4).
+ * @param options.digits decimals for numbers (default 4); `caption`; `sortable` (default false).
  */
-export function showTable(rows: ReadonlyArray<Record<string, unknown>>, options: { digits?: number; caption?: string } = {}): void {
-  if (!Array.isArray(rows)) throw new Error(`showTable: 'rows' must be an array of objects, got ${typeof rows}`);
-  const digits = options.digits ?? 4;
-  const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
-  const cell = (value: unknown) =>
-    typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(digits) : String(value ?? '');
-  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
-  const text = [
-    ...(options.caption ? [options.caption] : []),
-    line(columns),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map((r) => line(columns.map((c) => cell(r[c])))),
-  ].join('\n');
-  const html =
-    `<table>${options.caption ? `<caption>${escape(options.caption)}</caption>` : ''}` +
-    `<thead><tr>${columns.map((c) => `<th>${escape(c)}</th>`).join('')}</tr></thead><tbody>` +
-    rows.map((r) => `<tr>${columns.map((c) => `<td>${escape(cell(r[c]))}</td>`).join('')}</tr>`).join('') +
-    '</tbody></table>';
-  showBundle({ 'text/html': html, 'text/plain': text });
+export function showTable(rows: ReadonlyArray<Record<string, unknown>>, options: TableOptions = {}): void {
+  showBundle(tableBundle(rows, options));
 }
 
 /** A line that updates in place in a notebook and prints sparsely elsewhere. */

@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BackendChoice, selectBackend } from '../backend/select';
 import { setSeed } from '../data/random';
 import { isFastMode } from './fast-mode';
-import { tslabVersion } from './tslab-adapter';
+import { ignoreChangesOutside, tslabVersion } from './tslab-adapter';
 
 /** Versions of what the notebooks run on. */
 export interface Versions {
@@ -66,6 +66,8 @@ export async function setupNotebook(
   }
   const seed = options.seed ?? 42;
   if (!Number.isInteger(seed)) throw new Error(`setupNotebook: 'seed' must be an integer, got ${seed}`);
+  // In a tslab kernel: a rebuild of the library must not reach tslab's compiler (see the adapter).
+  if (tslabVersion() !== null) ignoreChangesOutside(process.cwd());
   const backend = await selectBackend();
   setSeed(seed);
   const context: NotebookContext = { name, seed, fast: isFastMode(), backend, versions: versions() };
