@@ -42,6 +42,29 @@ test('parseArgs reads --fast, filters and --timeout, and names a bad flag', () =
   assert.throws(() => parseArgs(['--timeout', 'soon']), /--timeout must be a positive number of seconds, got 'soon'/);
   assert.throws(() => parseArgs(['--fats']), /unknown option --fats/);
   assert.throws(() => parseArgs(['--timeout']), /--timeout needs a value/);
+  assert.equal(parseArgs([]).jobs, 1);
+  assert.equal(parseArgs(['--jobs', '2']).jobs, 2);
+  assert.throws(() => parseArgs(['--jobs', '1.5']), /--jobs must be a positive integer, got '1\.5'/);
+  assert.throws(() => parseArgs(['--jobs', '0']), /--jobs must be a positive integer, got '0'/);
+});
+
+test('--jobs 2 runs two notebooks at the same time, each log line prefixed with its notebook', () => {
+  // Each notebook leaves a marker and waits for the other's: only a parallel run finishes.
+  const notebooks = path.join(workDir, 'jobs');
+  const markers = path.join(workDir, 'jobs-markers');
+  fs.mkdirSync(markers, { recursive: true });
+  const waitFor = (mine: string, theirs: string) =>
+    `import * as fs from "fs";\nfs.writeFileSync(${JSON.stringify(path.join(markers, mine))}, "");\n` +
+    `const started = Date.now();\nwhile (!fs.existsSync(${JSON.stringify(path.join(markers, theirs))})) {\n` +
+    `  if (Date.now() - started > 60000) throw new Error("the other notebook never started");\n` +
+    `  await new Promise((resolve) => setTimeout(resolve, 100));\n}\nconsole.log("${mine} met the other");`;
+  writeNotebookFixture(notebooks, '01-left', [{ code: waitFor('left', 'right') }]);
+  writeNotebookFixture(notebooks, '02-right', [{ code: waitFor('right', 'left') }]);
+  const result = runWalkthrough(['--jobs', '2', '--notebooks-dir', notebooks, '--output-dir', path.join(workDir, 'jobs-out'), '--timeout', '120']);
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /^\[01-left\] left met the other$/m);
+  assert.match(result.stdout, /^\[02-right\] right met the other$/m);
+  assert.match(result.stdout, /01-left\s+ok[\s\S]*02-right\s+ok/, 'the summary keeps notebook order');
 });
 
 test('summaryTable lists every notebook with status and time', () => {
@@ -114,6 +137,8 @@ test('results written by notebooks are collected into summary.json and summary.m
   const resultsDir = path.join(workDir, 'results-out');
   fs.mkdirSync(resultsDir, { recursive: true });
   fs.writeFileSync(path.join(resultsDir, '02-stale.json'), '{"broken": ');
+  const earlierRow = { notebook: '03-earlier', method: 'from before', mode: 'full', backend: 'wasm', train: 60000, test: 10000, epochs: 3, seconds: 600, knnTop1: 0.9, oneNNTop1: 0.89, rawPixelOneNNTop1: 0.8576 };
+  fs.writeFileSync(path.join(resultsDir, '03-earlier.json'), JSON.stringify([earlierRow]));
   writeNotebookFixture(notebooks, '01-scored', [
     {
       code:
@@ -128,9 +153,11 @@ test('results written by notebooks are collected into summary.json and summary.m
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.equal(fs.existsSync(path.join(resultsDir, '02-stale.json')), false, 'a stale results file is removed before its notebook runs');
   const summary = JSON.parse(fs.readFileSync(path.join(resultsDir, 'summary.json'), 'utf8'));
-  assert.deepEqual(summary.rows.map((r: { method: string }) => r.method), ['toy', 'other arm']);
+  assert.deepEqual(summary.rows.map((r: { method: string }) => r.method), ['toy', 'other arm', 'from before']);
+  assert.deepEqual(summary.earlier.map((e: { notebook: string }) => e.notebook), ['03-earlier'], 'a results file this command did not write is named as earlier');
   assert.match(summary.command, /^npm run walkthrough -- --notebooks-dir/);
   const markdown = fs.readFileSync(path.join(resultsDir, 'summary.md'), 'utf8');
   assert.match(markdown, /\| 01-scored \| toy \| fast \| cpu \| 10 \| 5 \| 1 \| 2 \| 90\.00 % \| 80\.00 % \| 70\.00 % \|/);
+  assert.match(markdown, /Rows from earlier runs \(not run by this command\): 03-earlier \(written \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
   assert.match(result.stdout, /Results \(.*summary\.md/);
 });

@@ -7,6 +7,8 @@
  *   npm run walkthrough -- 01 triplet           only notebooks whose name contains one of these
  *   npm run walkthrough -- --timeout 900        per-notebook timeout in seconds
  *   npm run walkthrough -- --keep-going         run the rest after a failure
+ *   npm run walkthrough -- --jobs 2             run two notebooks at a time (the wasm backend uses
+ *                                               one core per notebook; log lines get a [name] prefix)
  *
  * It stops at the first failing cell and names the notebook, the cell and the error, then prints
  * a table of per-notebook time and status.
@@ -27,6 +29,8 @@ export interface WalkthroughOptions {
   fast: boolean;
   timeoutSeconds: number;
   keepGoing: boolean;
+  /** Notebooks run at the same time (each in its own child process). */
+  jobs: number;
   filters: string[];
   notebooksDir: string;
   outputDir: string;
@@ -49,6 +53,7 @@ export function parseArgs(argv: string[]): WalkthroughOptions {
     fast: process.env.CONTRASTIVE_KIT_FAST === '1',
     timeoutSeconds: NaN,
     keepGoing: false,
+    jobs: 1,
     filters: [],
     notebooksDir: NOTEBOOKS_DIR,
     outputDir: path.join(BUILD_DIR, 'notebooks'),
@@ -67,6 +72,10 @@ export function parseArgs(argv: string[]): WalkthroughOptions {
       const seconds = Number(value());
       if (!(seconds > 0)) throw new Error(`walkthrough: --timeout must be a positive number of seconds, got '${argv[i]}'`);
       options.timeoutSeconds = seconds;
+    } else if (arg === '--jobs') {
+      const jobs = Number(value());
+      if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`walkthrough: --jobs must be a positive integer, got '${argv[i]}'`);
+      options.jobs = jobs;
     } else if (arg === '--notebooks-dir') options.notebooksDir = path.resolve(value());
     else if (arg === '--output-dir') options.outputDir = path.resolve(value());
     else if (arg === '--results-dir') options.resultsDir = path.resolve(value());
@@ -94,8 +103,11 @@ export function runNotebook(file: string, options: WalkthroughOptions): Promise<
     const child = fork(path.join(__dirname, 'execute-notebook.ts'), [file, output], {
       env,
       execArgv: ['-r', 'ts-node/register/transpile-only'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', options.jobs > 1 ? 'pipe' : 'inherit', options.jobs > 1 ? 'pipe' : 'inherit', 'ipc'],
     });
+    // With several notebooks at once, every log line says whose it is.
+    if (child.stdout) prefixLines(child.stdout, process.stdout, `[${name}] `);
+    if (child.stderr) prefixLines(child.stderr, process.stderr, `[${name}] `);
     let progress = '0/?';
     let failure: RunnerMessage | null = null;
     let timedOut = false;
@@ -129,6 +141,49 @@ export function runNotebook(file: string, options: WalkthroughOptions): Promise<
   });
 }
 
+/** Copies `input` to `output` line by line, each line prefixed (a partial last line is flushed at the end). */
+function prefixLines(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, prefix: string): void {
+  let pending = '';
+  input.setEncoding('utf8');
+  input.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) output.write(`${prefix}${line}\n`);
+  });
+  input.on('end', () => {
+    if (pending) output.write(`${prefix}${pending}\n`);
+  });
+}
+
+/**
+ * Runs `selected` with at most `options.jobs` at a time, results in notebook order. After a
+ * failure no new notebook starts (unless `keepGoing`); the rest are reported as skipped.
+ */
+export async function runAll(selected: string[], options: WalkthroughOptions): Promise<NotebookRun[]> {
+  const runs: Array<NotebookRun | undefined> = new Array(selected.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < selected.length) {
+      const index = next++;
+      const file = selected[index];
+      if (failed && !options.keepGoing) {
+        runs[index] = { notebook: notebookName(file), status: 'skipped', seconds: 0, cells: '-' };
+        continue;
+      }
+      console.log(`\n=== ${notebookName(file)} ===`);
+      const run = await runNotebook(file, options);
+      runs[index] = run;
+      if (run.status !== 'ok') {
+        failed = true;
+        console.error(`\nwalkthrough: ${run.notebook} FAILED at ${run.error}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.jobs, selected.length) }, worker));
+  return runs as NotebookRun[];
+}
+
 /** Formats the summary table. */
 export function summaryTable(runs: NotebookRun[]): string {
   const rows = runs.map((r) => [r.notebook, r.status, r.seconds.toFixed(1), r.cells]);
@@ -152,22 +207,9 @@ async function main(): Promise<number> {
     return 2;
   }
   fs.mkdirSync(options.outputDir, { recursive: true });
-  console.log(`walkthrough: ${selected.length} notebook(s), ${options.fast ? 'FAST' : 'full'} mode, timeout ${options.timeoutSeconds} s each`);
-  const runs: NotebookRun[] = [];
-  let failed = false;
-  for (const file of selected) {
-    if (failed && !options.keepGoing) {
-      runs.push({ notebook: notebookName(file), status: 'skipped', seconds: 0, cells: '-' });
-      continue;
-    }
-    console.log(`\n=== ${notebookName(file)} ===`);
-    const run = await runNotebook(file, options);
-    runs.push(run);
-    if (run.status !== 'ok') {
-      failed = true;
-      console.error(`\nwalkthrough: ${run.notebook} FAILED at ${run.error}`);
-    }
-  }
+  console.log(`walkthrough: ${selected.length} notebook(s), ${options.fast ? 'FAST' : 'full'} mode, timeout ${options.timeoutSeconds} s each${options.jobs > 1 ? `, ${options.jobs} at a time` : ''}`);
+  const runs = await runAll(selected, options);
+  const failed = runs.some((r) => r.status !== 'ok');
   const executed = runs.filter((r) => r.status !== 'skipped').map((r) => path.join(options.outputDir, `${r.notebook}.ipynb`)).filter((f) => fs.existsSync(f));
   const python = findJupyterPython();
   if (python) {
@@ -178,7 +220,7 @@ async function main(): Promise<number> {
   }
   console.log('\n' + summaryTable(runs));
   const command = ['npm run walkthrough', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
-  const summary = writeResultsSummary(options.resultsDir, command);
+  const summary = writeResultsSummary(options.resultsDir, command, runs.filter((r) => r.status !== 'skipped').map((r) => r.notebook));
   if (summary) {
     console.log(`\nResults (${path.relative(process.cwd(), options.resultsDir)}/summary.md, summary.json):\n`);
     console.log(summaryMarkdown(summary));

@@ -19,6 +19,11 @@ export interface ResultsSummary {
   machine: string;
   /** Every row of every results file, in notebook order. */
   rows: ResultRow[];
+  /**
+   * Results files in the folder that this command did not produce (notebooks it did not run),
+   * with the time each file was written: their rows come from earlier runs.
+   */
+  earlier?: Array<{ notebook: string; writtenAt: string }>;
 }
 
 /** A one-line description of this machine. */
@@ -37,8 +42,12 @@ export function summaryMarkdown(summary: ResultsSummary): string {
     (r) =>
       `| ${r.notebook} | ${r.method} | ${r.mode} | ${r.backend} | ${r.train} | ${r.test} | ${Number(r.epochs.toFixed(2))} | ${r.seconds.toFixed(0)} | ${percent(r.knnTop1)} | ${percent(r.oneNNTop1)} | ${percent(r.rawPixelOneNNTop1)} |`,
   );
+  const earlier = summary.earlier ?? [];
   return [
     `Produced by \`${summary.command}\` on ${summary.createdAt.slice(0, 10)} (${summary.machine}).`,
+    ...(earlier.length
+      ? ['', `Rows from earlier runs (not run by this command): ${earlier.map((e) => `${e.notebook} (written ${e.writtenAt.slice(0, 16).replace('T', ' ')} UTC)`).join(', ')}.`]
+      : []),
     '',
     header,
     rule,
@@ -50,13 +59,20 @@ export function summaryMarkdown(summary: ResultsSummary): string {
 /**
  * Reads every `NN-name.json` in `resultsDir` and writes summary.json and summary.md there.
  * Returns null when there are no results files.
+ *
+ * @param ran the notebooks `command` ran; results files of other notebooks are listed as earlier.
  */
-export function writeResultsSummary(resultsDir: string, command: string): ResultsSummary | null {
+export function writeResultsSummary(resultsDir: string, command: string, ran?: readonly string[]): ResultsSummary | null {
   if (!fs.existsSync(resultsDir)) return null;
   const files = fs.readdirSync(resultsDir).filter((f) => /^\d\d-[\w-]+\.json$/.test(f)).sort();
   if (files.length === 0) return null;
   const rows = files.flatMap((f) => readResults(path.join(resultsDir, f)));
-  const summary: ResultsSummary = { createdAt: new Date().toISOString(), command, machine: describeMachine(), rows };
+  const earlier = ran
+    ? files
+        .map((f) => ({ notebook: f.replace(/\.json$/, ''), writtenAt: fs.statSync(path.join(resultsDir, f)).mtime.toISOString() }))
+        .filter((e) => !ran.includes(e.notebook))
+    : [];
+  const summary: ResultsSummary = { createdAt: new Date().toISOString(), command, machine: describeMachine(), rows, ...(earlier.length ? { earlier } : {}) };
   writeFileAtomic.sync(path.join(resultsDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   writeFileAtomic.sync(path.join(resultsDir, 'summary.md'), summaryMarkdown(summary));
   return summary;
