@@ -11,6 +11,7 @@ export { optimizeUmapLayout, umapCurve } from './umap-optimize';
 export type { UmapLayoutSettings } from './umap-optimize';
 export * from './pca';
 export * from './trustworthiness';
+export * from './layout-agreement';
 export * from './thumbnails';
 export * from './figure';
 export { figureToSvg } from './static-svg';
