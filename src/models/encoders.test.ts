@@ -109,3 +109,25 @@ test('siamese usage: one encoder on two inputs shares weights; gradients of both
   tf.dispose([x1, x2]);
   encoder.dispose();
 });
+
+test("encoders: init 'pytorch' draws kernels and biases from U(±1/√fanIn), as PyTorch's nn.Linear/nn.Conv2d", () => {
+  const model = createCnnEncoder({ rng: new Rng(3), init: 'pytorch' });
+  const shapes = model.getWeights().map((w) => w.shape);
+  // conv 3·3·1 → 32, conv 3·3·32 → 64, dense 1600 → 128, dense 128 → 128: fan-ins 9, 288, 1600, 128.
+  const fanIns = [9, 9, 288, 288, 1600, 1600, 128, 128];
+  assert.deepEqual(shapes.length, fanIns.length);
+  weightsOf(model).forEach((values, i) => {
+    const limit = 1 / Math.sqrt(fanIns[i]);
+    const max = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    assert.ok(max <= limit * (1 + 1e-6) && max > 0.8 * limit, `weight ${i} [${shapes[i]}]: max |w| ${max} vs limit ${limit}`);
+  });
+  // A third of He's scale per layer: the untrained outputs are much smaller.
+  const he = createCnnEncoder({ rng: new Rng(3) });
+  const x = tf.randomUniform([16, 28, 28, 1], 0, 1, 'float32', 5);
+  const [small, large] = [model, he].map((m) => tf.tidy(() => tf.mean(tf.norm(m.predict(x) as tf.Tensor, 'euclidean', 1)).dataSync()[0]));
+  assert.ok(small < large / 3, `mean output norm: pytorch ${small}, he ${large}`);
+  assert.throws(() => createMlpEncoder({ init: 'xavier' as never }), /createMlpEncoder: 'init' must be 'he' or 'pytorch', got "xavier"/);
+  tf.dispose([x]);
+  model.dispose();
+  he.dispose();
+});

@@ -21,7 +21,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng, rngFor } from '../data/random';
-import { initializeWeights } from './init';
+import { initializeWeights, type InitScheme } from './init';
 
 /** Options of {@link createMlpEncoder}. */
 export interface MlpEncoderOptions {
@@ -35,6 +35,8 @@ export interface MlpEncoderOptions {
   batchNorm?: boolean;
   /** The stream the initial weights are drawn from (default `rngFor('weights')`). */
   rng?: Rng;
+  /** Weight initialisation: `'he'` (default) or `'pytorch'` (PyTorch's default, see `initializeWeights`). */
+  init?: InitScheme;
   /** Model name (default 'mlp-encoder'). */
   name?: string;
 }
@@ -55,6 +57,8 @@ export interface CnnEncoderOptions {
   batchNorm?: boolean;
   /** The stream the initial weights are drawn from (default `rngFor('weights')`). */
   rng?: Rng;
+  /** Weight initialisation: `'he'` (default) or `'pytorch'` (PyTorch's default, see `initializeWeights`). */
+  init?: InitScheme;
   /** Model name (default 'cnn-encoder'). */
   name?: string;
 }
@@ -64,6 +68,12 @@ function checkPositiveInts(fn: string, what: string, values: unknown): number[] 
     throw new Error(`${fn}: '${what}' must be an array of positive integers, got ${JSON.stringify(values)}`);
   }
   return values as number[];
+}
+
+function checkInit(fn: string, init: unknown): InitScheme {
+  if (init === undefined) return 'he';
+  if (init !== 'he' && init !== 'pytorch') throw new Error(`${fn}: 'init' must be 'he' or 'pytorch', got ${JSON.stringify(init)}`);
+  return init;
 }
 
 function checkPositiveInt(fn: string, what: string, value: unknown): number {
@@ -106,7 +116,7 @@ export function createMlpEncoder(options: MlpEncoderOptions = {}): tf.Sequential
     }
   });
   model.add(tf.layers.dense({ ...(hiddenUnits.length === 0 ? first : {}), units: outputDim, kernelInitializer: 'zeros' }));
-  return initializeWeights(model, options.rng ?? rngFor('weights'));
+  return initializeWeights(model, options.rng ?? rngFor('weights'), checkInit(fn, options.init));
 }
 
 /**
@@ -164,5 +174,5 @@ export function createCnnEncoder(options: CnnEncoderOptions = {}): tf.Sequential
     }
   }
   model.add(tf.layers.dense({ units: outputDim, kernelInitializer: 'zeros' }));
-  return initializeWeights(model, options.rng ?? rngFor('weights'));
+  return initializeWeights(model, options.rng ?? rngFor('weights'), checkInit(fn, options.init));
 }

@@ -3,10 +3,16 @@
  * {@link Rng} (not from tfjs' own initializers, whose seeds are not reliable — tensorflow/tfjs#7104),
  * so the same seed gives the same initial weights on every run and every backend.
  *
- * Scheme (per layer with a kernel):
- * - a kernel followed by ReLU gets He (Kaiming) uniform, limit √(6 / fanIn);
- * - any other kernel (a linear output) gets Glorot (Xavier) uniform, limit √(6 / (fanIn + fanOut));
- * - biases are zero; BatchNorm γ = 1, β = 0, moving mean 0, moving variance 1.
+ * Two schemes (per layer with a kernel):
+ * - `'he'` (the kit's default, as Keras): a kernel followed by ReLU gets He (Kaiming) uniform,
+ *   limit √(6 / fanIn); any other kernel (a linear output) gets Glorot (Xavier) uniform, limit
+ *   √(6 / (fanIn + fanOut)); biases are zero.
+ * - `'pytorch'` (PyTorch's default for nn.Linear / nn.Conv2d): kernel and bias uniform with limit
+ *   1 / √fanIn — a third of He's standard deviation, so the untrained network's outputs are
+ *   about 3× smaller per layer. Reference implementations written in PyTorch start from this;
+ *   for losses on unnormalised outputs (DrLIM's margin, N-pair's inner products) the starting
+ *   scale changes the trajectory (measured in notebook 03).
+ * - BatchNorm in both: γ = 1, β = 0, moving mean 0, moving variance 1.
  *
  * @see notebooks/01-contrastive-loss.ipynb
  */
@@ -36,19 +42,24 @@ function followedByRelu(layers: tf.layers.Layer[], index: number): boolean {
   return next < layers.length && layers[next].getClassName() === 'Activation' && activationOf(layers[next]) === 'relu';
 }
 
+/** The initialisation schemes of {@link initializeWeights}. */
+export type InitScheme = 'he' | 'pytorch';
+
 /**
- * Overwrites every weight of `model` with seeded values (scheme above). Nested models (e.g. an
+ * Overwrites every weight of `model` with seeded values (schemes above). Nested models (e.g. an
  * encoder stacked with a projection head) are walked recursively.
  *
  * @param model a tf.layers model (Sequential or functional).
  * @param rng the stream to draw from, e.g. `rngFor('weights')`.
+ * @param scheme `'he'` (default) or `'pytorch'`.
  * @returns `model`, for chaining.
  */
-export function initializeWeights<M extends tf.LayersModel>(model: M, rng: Rng): M {
+export function initializeWeights<M extends tf.LayersModel>(model: M, rng: Rng, scheme: InitScheme = 'he'): M {
   if (!(model instanceof tf.LayersModel)) {
     throw new Error(`initializeWeights: 'model' must be a tf.LayersModel, got ${typeof model}`);
   }
   if (!(rng instanceof Rng)) throw new Error(`initializeWeights: 'rng' must be an Rng (from rngFor), got ${typeof rng}`);
+  if (scheme !== 'he' && scheme !== 'pytorch') throw new Error(`initializeWeights: 'scheme' must be 'he' or 'pytorch', got ${JSON.stringify(scheme)}`);
   const visit = (layers: tf.layers.Layer[]) => {
     layers.forEach((layer, index) => {
       if (layer instanceof tf.LayersModel) {
@@ -66,6 +77,11 @@ export function initializeWeights<M extends tf.LayersModel>(model: M, rng: Rng):
         if (isBatchNorm) {
           const one = /gamma|moving_variance/.test(name);
           return tf.fill(shape, one ? 1 : 0);
+        }
+        if (scheme === 'pytorch') {
+          // A bias has the fan-in of its layer's kernel (weights[0]).
+          const limit = 1 / Math.sqrt(fansOf(weights[0].shape).fanIn);
+          return tf.tensor(rng.uniformArray(size, -limit, limit), shape);
         }
         if (/bias/.test(name) || shape.length < 2) return tf.zeros(shape);
         const { fanIn, fanOut } = fansOf(shape);
