@@ -194,3 +194,31 @@ test('loadOrTrain: trains and saves the first time, loads the second, retrains o
   assert.match(third.result.reason, /epochs: checkpoint 1, now 2/);
   assert.equal(trainings, 2);
 });
+
+test('loadOrTrain by name: fast and full runs keep separate folders, so neither replaces the other', async () => {
+  const root = freshDir();
+  const previousRoot = process.env.CONTRASTIVE_KIT_CHECKPOINTS;
+  const previousFast = process.env.CONTRASTIVE_KIT_FAST;
+  process.env.CONTRASTIVE_KIT_CHECKPOINTS = root;
+  try {
+    const run = async (fast: boolean) => {
+      process.env.CONTRASTIVE_KIT_FAST = fast ? '1' : '0';
+      const state = makeState(1);
+      const result = await loadOrTrain({ name: 'mode-test', config: { epochs: 1 }, state, train: () => ({ fast }), verbose: false });
+      disposeState(state);
+      return result;
+    };
+    const full = await run(false);
+    const fast = await run(true);
+    assert.equal(path.basename(full.dir), 'mode-test');
+    assert.equal(path.basename(fast.dir), 'mode-test-fast');
+    const fullAgain = await run(false);
+    assert.equal(fullAgain.loaded, true, 'the full checkpoint survived the fast run');
+    assert.deepEqual(fullAgain.metrics, { fast: false });
+  } finally {
+    if (previousRoot === undefined) delete process.env.CONTRASTIVE_KIT_CHECKPOINTS;
+    else process.env.CONTRASTIVE_KIT_CHECKPOINTS = previousRoot;
+    if (previousFast === undefined) delete process.env.CONTRASTIVE_KIT_FAST;
+    else process.env.CONTRASTIVE_KIT_FAST = previousFast;
+  }
+});

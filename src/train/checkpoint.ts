@@ -292,7 +292,7 @@ export function checkpointDir(name: string): string {
 
 /** Options of {@link loadOrTrain}. */
 export interface LoadOrTrainOptions<T> {
-  /** Checkpoint name (folder from {@link checkpointDir}); or give `dir`. */
+  /** Checkpoint name (folder from {@link checkpointDir}, `<name>-fast` in fast mode); or give `dir`. */
   name?: string;
   /** Checkpoint folder (overrides `name`). */
   dir?: string;
@@ -333,7 +333,8 @@ export async function loadOrTrain<T>(options: LoadOrTrainOptions<T>): Promise<Lo
   const fn = 'loadOrTrain';
   if (typeof options.train !== 'function') throw new Error(`${fn}: 'train' must be a function that trains and returns metrics`);
   if (options.dir === undefined && options.name === undefined) throw new Error(`${fn}: give 'name' or 'dir'`);
-  const dir = path.resolve(options.dir ?? checkpointDir(options.name as string));
+  // Fast-mode runs keep their own folder (`<name>-fast`), so a fast run never replaces a full run's checkpoint.
+  const dir = path.resolve(options.dir ?? checkpointDir(isFastMode() ? `${options.name as string}-fast` : (options.name as string)));
   const config = { ...options.config, fastMode: isFastMode() };
   const verbose = options.verbose ?? true;
   const retrain = options.retrain ?? process.env.CONTRASTIVE_KIT_RETRAIN === '1';
