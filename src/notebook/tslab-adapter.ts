@@ -111,8 +111,8 @@ let watchGuardRoot: string | null = null;
  * files, node_modules). tslab 1.0.22 recompiles when a watched file changes, and two changes in
  * quick succession (e.g. `npm run build` rewriting src/dist while a notebook runs) throw
  * "Unexpected pending rebuildTimer" from a file-watcher callback, which kills the process. Files
- * under `rootDir` (relative `.ts` imports of a notebook) are still watched. Applies to converters
- * to watchers created after the call (the headless runner calls it before compiling anything; the
+ * under `rootDir` (relative `.ts` imports of a notebook) are still watched. Applies to watchers
+ * created after the call (the headless runner calls it before compiling anything; the
  * prelude calls it in a Jupyter kernel, which covers files first seen after the first cell);
  * idempotent, the last `rootDir` wins.
  *
