@@ -278,7 +278,8 @@ export const CHECKPOINT_DIR_VARIABLE = 'CONTRASTIVE_KIT_CHECKPOINTS';
 
 /**
  * The folder for a named checkpoint: `$CONTRASTIVE_KIT_CHECKPOINTS/<name>`, else
- * `<kit root>/build/checkpoints/<name>` (else under the working directory).
+ * `<kit root>/build/checkpoints/<name>` (else under the working directory). In fast mode the
+ * folder is `<name>-fast`, so a fast run never replaces a full run's checkpoint.
  *
  * @param name letters, digits, `.`, `_`, `-` (e.g. '05-moco-v1').
  */
@@ -287,12 +288,12 @@ export function checkpointDir(name: string): string {
     throw new Error(`checkpointDir: 'name' must use letters, digits, '.', '_' or '-' (no leading '.'), got ${JSON.stringify(name)}`);
   }
   const root = process.env[CHECKPOINT_DIR_VARIABLE] || path.join(findKitRoot() ?? process.cwd(), 'build', 'checkpoints');
-  return path.join(root, name);
+  return path.join(root, isFastMode() ? `${name}-fast` : name);
 }
 
 /** Options of {@link loadOrTrain}. */
 export interface LoadOrTrainOptions<T> {
-  /** Checkpoint name (folder from {@link checkpointDir}, `<name>-fast` in fast mode); or give `dir`. */
+  /** Checkpoint name (folder from {@link checkpointDir}: `<name>-fast` in fast mode); or give `dir`. */
   name?: string;
   /** Checkpoint folder (overrides `name`). */
   dir?: string;
@@ -333,8 +334,7 @@ export async function loadOrTrain<T>(options: LoadOrTrainOptions<T>): Promise<Lo
   const fn = 'loadOrTrain';
   if (typeof options.train !== 'function') throw new Error(`${fn}: 'train' must be a function that trains and returns metrics`);
   if (options.dir === undefined && options.name === undefined) throw new Error(`${fn}: give 'name' or 'dir'`);
-  // Fast-mode runs keep their own folder (`<name>-fast`), so a fast run never replaces a full run's checkpoint.
-  const dir = path.resolve(options.dir ?? checkpointDir(isFastMode() ? `${options.name as string}-fast` : (options.name as string)));
+  const dir = path.resolve(options.dir ?? checkpointDir(options.name as string));
   const config = { ...options.config, fastMode: isFastMode() };
   const verbose = options.verbose ?? true;
   const retrain = options.retrain ?? process.env.CONTRASTIVE_KIT_RETRAIN === '1';
