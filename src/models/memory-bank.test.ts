@@ -57,6 +57,26 @@ test('MemoryBank.write + proximalPenalty: the paper\'s rule; penalty = λ·mean�
   bank.dispose();
 });
 
+test('MemoryBank.initialize: every row replaced by the normalised features, ages back to −1; bad input named', () => {
+  const bank = new MemoryBank({ size: 3, dim: 2, rng: new Rng(4) });
+  const other = tf.tensor2d([[1, 0], [0, 1]]);
+  bank.write([0, 1], other, 5);
+  const features = tf.tensor2d([[3, 4], [0, -2], [-1, 1]]);
+  const before = tf.memory().numTensors;
+  bank.initialize(features);
+  assert.equal(tf.memory().numTensors, before, 'no leaks');
+  expectClose(bank.vectors, [[0.6, 0.8], [0, -1], [-Math.SQRT1_2, Math.SQRT1_2]], { atol: 1e-6 });
+  assert.deepEqual(Array.from(bank.ages), [-1, -1, -1]);
+  assert.throws(() => bank.initialize(other), /MemoryBank.initialize: 'features' must be \[3, 2\]/);
+  const zeroRow = tf.tensor2d([[1, 0], [0, 0], [0, 1]]);
+  assert.throws(() => bank.initialize(zeroRow), /MemoryBank.initialize: 'features' must be finite with no zero rows/);
+  const notFinite = tf.tensor2d([[1, 0], [NaN, 1], [0, 1]]);
+  assert.throws(() => bank.initialize(notFinite), /must be finite/);
+  expectClose(bank.vectors, [[0.6, 0.8], [0, -1], [-Math.SQRT1_2, Math.SQRT1_2]], { atol: 1e-6 });
+  tf.dispose([other, features, zeroRow, notFinite]);
+  bank.dispose();
+});
+
 test('MemoryBank: getState/setState round trip and size check', () => {
   const bank = new MemoryBank({ size: 4, dim: 2, rng: new Rng(3) });
   const f = tf.tensor2d([[1, 0]]);

@@ -1,7 +1,8 @@
 /**
  * InstDisc's memory bank (Wu et al. 2018, https://arxiv.org/abs/1805.01978, §3.1–3.3): one unit
  * vector per training sample, n×D, indexed by sample, holding that sample's most recent
- * embedding. It starts as random unit vectors. Two update rules are provided:
+ * embedding. It starts as random unit vectors (or, with `initialize`, as given features). Two
+ * update rules are provided:
  *
  * - `momentumUpdate` — the reference code (lemniscate.pytorch `NCEAverage`):
  *   v ← normalise(m·v + (1−m)·f), m = 0.5;
@@ -102,6 +103,27 @@ export class MemoryBank {
       const where = tf.tensor2d(rows, [rows.length, 1], 'int32'); // [batch, 1]
       this.vectorsVariable.assign(tf.tensorScatterUpdate(this.vectorsVariable, where, values) as tf.Tensor2D);
     });
+  }
+
+  /**
+   * Replaces every entry at once, e.g. with the untrained encoder's embeddings of the clean
+   * training images instead of random unit vectors, so that the positives of the first epoch are
+   * real features (notebook 04 measures what this changes). Rows are normalised to unit length;
+   * the ages stay −1 (written before step 0).
+   *
+   * @param features the new entries [n, D], finite, no zero rows.
+   */
+  initialize(features: tf.Tensor2D): void {
+    this.checkFeatures('initialize', features, this.size);
+    tf.tidy(() => {
+      const norms = tf.norm(features, 'euclidean', 1, true); // [n, 1]
+      const smallest = tf.min(norms).dataSync()[0];
+      if (!(smallest > 1e-12) || !Number.isFinite(tf.sum(features).dataSync()[0])) {
+        throw new Error(`MemoryBank.initialize: 'features' must be finite with no zero rows, got a smallest row norm of ${smallest}`);
+      }
+      this.vectorsVariable.assign(tf.div(features, norms) as tf.Tensor2D);
+    });
+    this.ages.fill(-1);
   }
 
   /**
