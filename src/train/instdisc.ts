@@ -121,6 +121,10 @@ export interface InstDiscTrainerOptions {
 /** An InstDisc trainer: its parts and its step. */
 export interface InstDiscTrainer {
   readonly encoder: tf.LayersModel;
+  /**
+   * The bank (random unit rows at first). To start from real features instead, call
+   * `memoryBank.initialize(embedSplit(encoder, split))` before the first step (notebook 04's fifth arm).
+   */
   readonly memoryBank: MemoryBank;
   readonly optimizer: tf.Optimizer;
   readonly normalizer: NormalizerTracker;
