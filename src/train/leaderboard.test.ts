@@ -56,6 +56,12 @@ test('contenders train under the same budget and are ranked by kNN top-1; no ten
   const table = leaderboardTable(rows);
   assert.equal(table[0].rank, 1);
   assert.match(String(table[0]['kNN top-1']), /^\d+\.\d\d %$/);
+  // Each measurement keeps its own decimals (showTable would pad bare numbers to four).
+  assert.match(String(table[0].alignment), /^-?\d+\.\d{3}$/);
+  assert.match(String(table[0].uniformity), /^-?\d+\.\d{3}$/);
+  assert.match(String(table[0].epochs), /^\d+\.\d\d$/);
+  assert.match(String(table[0]['train s']), /^\d+\.\d$/);
+  assert.equal(table[0].steps, rows[0].steps);
 });
 
 test('the same seed gives every contender the same start: identical losses give identical rows', async () => {

@@ -213,7 +213,11 @@ export async function runLeaderboard(contenders: readonly LeaderboardContender[]
   return rows.sort((a, b) => b.knnTop1 - a.knnTop1);
 }
 
-/** The leaderboard as table rows for `showTable` (percentages, rounded). */
+/**
+ * The leaderboard as table rows for `showTable`: percentages with two decimals, the other
+ * measurements as numeric strings with their own decimals (so `showTable`'s default of four
+ * decimals does not print `0.6100` epochs or `90.1000` s); sorting still orders them by value.
+ */
 export function leaderboardTable(rows: readonly LeaderboardRow[]): Array<Record<string, string | number>> {
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
   return rows.map((row, rank) => ({
@@ -223,10 +227,10 @@ export function leaderboardTable(rows: readonly LeaderboardRow[]): Array<Record<
     '1-NN top-1': pct(row.oneNNTop1),
     'Recall@1': pct(row.recallAt1),
     'MAP@R': pct(row.mapAtR),
-    alignment: Number(row.alignment.toFixed(3)),
-    uniformity: Number(row.uniformity.toFixed(3)),
+    alignment: row.alignment.toFixed(3),
+    uniformity: row.uniformity.toFixed(3),
     steps: row.steps,
-    epochs: Number(row.epochs.toFixed(2)),
-    'train s': Number(row.trainSeconds.toFixed(1)),
+    epochs: row.epochs.toFixed(2),
+    'train s': row.trainSeconds.toFixed(1),
   }));
 }
