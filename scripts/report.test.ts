@@ -27,5 +27,6 @@ test('the index page links every notebook and shows the results with the command
   assert.match(page, /<a href="01-contrastive-loss.html">01 · Contrastive &lt;loss&gt;<\/a>/);
   assert.match(page, /npm run walkthrough -- --fast/);
   assert.match(page, /<td>81\.23 %<\/td>/);
+  assert.match(page, /<td>42<\/td><td>this run<\/td>/);
   assert.match(indexPage([], null), /No results files were written/);
 });

@@ -145,7 +145,7 @@ test('results written by notebooks are collected into summary.json and summary.m
         'import { writeResults } from "contrastive-kit";\n' +
         'const row = { notebook: "01-scored", method: "toy", mode: "fast" as const, backend: "cpu", train: 10, test: 5,\n' +
         '  epochs: 1, seconds: 2, knnTop1: 0.9, oneNNTop1: 0.8, rawPixelOneNNTop1: 0.7 };\n' +
-        'writeResults("01-scored", [row, { ...row, method: "other arm", knnTop1: 0.5 }]);',
+        'writeResults("01-scored", [row, { ...row, method: "other arm", knnTop1: 0.5, checkpointTrainedAt: "2026-11-29T09:36:16.235Z" }]);',
     },
   ]);
   writeNotebookFixture(notebooks, '02-stale', [{ code: 'console.log("writes no results");' }]);
@@ -157,7 +157,8 @@ test('results written by notebooks are collected into summary.json and summary.m
   assert.deepEqual(summary.earlier.map((e: { notebook: string }) => e.notebook), ['03-earlier'], 'a results file this command did not write is named as earlier');
   assert.match(summary.command, /^npm run walkthrough -- --notebooks-dir/);
   const markdown = fs.readFileSync(path.join(resultsDir, 'summary.md'), 'utf8');
-  assert.match(markdown, /\| 01-scored \| toy \| fast \| cpu \| 10 \| 5 \| 1 \| 2 \| 90\.00 % \| 80\.00 % \| 70\.00 % \|/);
+  assert.match(markdown, /\| 01-scored \| toy \| fast \| cpu \| 10 \| 5 \| 1 \| 2 \| this run \| 90\.00 % \| 80\.00 % \| 70\.00 % \|/);
+  assert.match(markdown, /\| 01-scored \| other arm \| fast \| cpu \| 10 \| 5 \| 1 \| 2 \| checkpoint, 2026-11-29 09:36 UTC \| 50\.00 % \|/, 'a row loaded from a checkpoint says when it was trained');
   assert.match(markdown, /Rows from earlier runs \(not run by this command\): 03-earlier \(written \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
   assert.match(result.stdout, /Results \(.*summary\.md/);
 });

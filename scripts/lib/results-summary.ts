@@ -34,13 +34,18 @@ export function describeMachine(): string {
 
 const percent = (x: number) => `${(100 * x).toFixed(2)} %`;
 
+/** Where a row's encoder was trained: `this run`, or `checkpoint, <date time> UTC` when loaded. */
+export function trainedCell(row: ResultRow): string {
+  return row.checkpointTrainedAt === undefined ? 'this run' : `checkpoint, ${row.checkpointTrainedAt.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 /** The markdown table of a summary. */
 export function summaryMarkdown(summary: ResultsSummary): string {
-  const header = '| notebook | method | mode | backend | train | test | epochs | seconds | kNN top-1 | 1-NN top-1 | raw-pixel 1-NN |';
-  const rule = '|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|';
+  const header = '| notebook | method | mode | backend | train | test | epochs | seconds | trained | kNN top-1 | 1-NN top-1 | raw-pixel 1-NN |';
+  const rule = '|---|---|---|---|---:|---:|---:|---:|---|---:|---:|---:|';
   const lines = summary.rows.map(
     (r) =>
-      `| ${r.notebook} | ${r.method} | ${r.mode} | ${r.backend} | ${r.train} | ${r.test} | ${Number(r.epochs.toFixed(2))} | ${r.seconds.toFixed(0)} | ${percent(r.knnTop1)} | ${percent(r.oneNNTop1)} | ${percent(r.rawPixelOneNNTop1)} |`,
+      `| ${r.notebook} | ${r.method} | ${r.mode} | ${r.backend} | ${r.train} | ${r.test} | ${Number(r.epochs.toFixed(2))} | ${r.seconds.toFixed(0)} | ${trainedCell(r)} | ${percent(r.knnTop1)} | ${percent(r.oneNNTop1)} | ${percent(r.rawPixelOneNNTop1)} |`,
   );
   const earlier = summary.earlier ?? [];
   return [

@@ -34,6 +34,7 @@ test('bad rows are refused, naming the row and field, and leave the old file unt
   assert.throws(() => writeResults('02-triplet-loss', [row({ notebook: '03-npair-loss' })]), /rows\[0\]\.notebook is '03-npair-loss'/);
   assert.throws(() => writeResults('triplet', [row()]), /'notebook' must be a notebook name/);
   assert.throws(() => writeResults('02-triplet-loss', []), /non-empty array/);
+  assert.throws(() => writeResults('02-triplet-loss', [row({ checkpointTrainedAt: 'yesterday' })]), /rows\[0\]\.checkpointTrainedAt must be an ISO time string when given, got "yesterday"/);
   assert.equal(fs.readFileSync(file, 'utf8'), before);
 });
 

@@ -33,6 +33,12 @@ export interface ResultRow {
   oneNNTop1: number;
   /** 1-NN top-1 on raw pixels, same train/test split. */
   rawPixelOneNNTop1: number;
+  /**
+   * Set when the row's encoder was loaded from a checkpoint instead of trained in this run: when
+   * it was trained (ISO time, `loadOrTrain`'s `trainedAt`). `seconds` is then the time recorded
+   * by that earlier run. Absent when the encoder was trained in this run.
+   */
+  checkpointTrainedAt?: string;
   /** Anything else worth keeping (numbers or strings). */
   [extra: string]: unknown;
 }
@@ -53,6 +59,10 @@ export function validateResultRow(row: unknown, where = 'row'): asserts row is R
     if (type === 'number' && !Number.isFinite(value)) throw new Error(`writeResults: ${where}.${String(key)} must be finite, got ${value}`);
   }
   if (record.mode !== 'full' && record.mode !== 'fast') throw new Error(`writeResults: ${where}.mode must be 'full' or 'fast', got ${JSON.stringify(record.mode)}`);
+  const trainedAt = record.checkpointTrainedAt;
+  if (trainedAt !== undefined && (typeof trainedAt !== 'string' || Number.isNaN(Date.parse(trainedAt)))) {
+    throw new Error(`writeResults: ${where}.checkpointTrainedAt must be an ISO time string when given, got ${JSON.stringify(trainedAt)}`);
+  }
   for (const key of ['knnTop1', 'oneNNTop1', 'rawPixelOneNNTop1']) {
     const value = record[key] as number;
     if (value < 0 || value > 1) throw new Error(`writeResults: ${where}.${key} must be a fraction in [0, 1], got ${value}`);

@@ -183,8 +183,10 @@ test('loadOrTrain: trains and saves the first time, loads the second, retrains o
   const first = await run({ epochs: 1 }, 1);
   assert.equal(first.result.loaded, false);
   assert.match(first.result.reason, /no checkpoint at .* yet/);
+  assert.ok(!Number.isNaN(Date.parse(first.result.trainedAt)), `trainedAt is an ISO time, got ${first.result.trainedAt}`);
   const second = await run({ epochs: 1 }, 2);
   assert.equal(second.result.loaded, true);
+  assert.equal(second.result.trainedAt, first.result.trainedAt, 'a loaded checkpoint reports when it was trained, not now');
   assert.deepEqual(second.result.metrics, { finalLoss: 0.5 });
   assert.deepEqual(second.result.extra, { normalizer: 42 });
   assert.deepEqual(second.weights, first.weights, 'the loaded model has the trained weights');

@@ -323,6 +323,11 @@ export interface LoadOrTrainResult<T> {
   reason: string;
   /** Extra JSON saved with the checkpoint. */
   extra: Record<string, unknown>;
+  /**
+   * When the weights were trained (ISO time of the checkpoint): from an earlier run when `loaded`,
+   * else just now. Results tables use it to tell loaded encoders from ones trained in this run.
+   */
+  trainedAt: string;
 }
 
 /**
@@ -346,7 +351,7 @@ export async function loadOrTrain<T>(options: LoadOrTrainOptions<T>): Promise<Lo
       const restored = await restoreTrainingState(dir, options.state, { config });
       reason = `loaded the checkpoint saved ${restored.createdAt} (same config)`;
       if (verbose) console.log(`${fn}: ${reason} from ${restored.dir}`);
-      return { loaded: true, metrics: restored.metrics as T, dir, reason, extra: restored.extra ?? {} };
+      return { loaded: true, metrics: restored.metrics as T, dir, reason, extra: restored.extra ?? {}, trainedAt: restored.createdAt };
     } catch (error) {
       if (!(error instanceof CheckpointError)) throw error;
       reason = `the checkpoint cannot be used, training again — ${error.message}`;
@@ -355,7 +360,7 @@ export async function loadOrTrain<T>(options: LoadOrTrainOptions<T>): Promise<Lo
   if (verbose) console.log(`${fn}: ${reason}`);
   const metrics = await options.train();
   const extra = options.extra ? options.extra() : {};
-  await saveTrainingState(dir, options.state, { config, metrics, extra });
+  const manifest = await saveTrainingState(dir, options.state, { config, metrics, extra });
   if (verbose) console.log(`${fn}: saved the checkpoint to ${dir}`);
-  return { loaded: false, metrics, dir, reason, extra };
+  return { loaded: false, metrics, dir, reason, extra, trainedAt: manifest.createdAt };
 }
