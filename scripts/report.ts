@@ -13,7 +13,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { listNotebooks, notebookName, readNotebook, cellSource } from './lib/notebook-file';
 import { findJupyterPython } from './lib/python';
 import { BUILD_DIR } from './lib/repo';
-import { trainedCell, type ResultsSummary } from './lib/results-summary';
+import { RESULT_COLUMNS, resultCells, type ResultsSummary } from './lib/results-summary';
 
 /** Local MathJax 2 from Debian's libjs-mathjax, if installed. */
 export const LOCAL_MATHJAX = '/usr/share/javascript/mathjax/MathJax.js';
@@ -35,16 +35,10 @@ function escapeHtml(text: string): string {
 
 /** The report's index page: links to each notebook page and the results table. */
 export function indexPage(pages: Array<{ file: string; title: string }>, summary: ResultsSummary | null): string {
-  const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
   const table = summary
     ? `<p>Produced by <code>${escapeHtml(summary.command)}</code> on ${escapeHtml(summary.createdAt.slice(0, 10))} (${escapeHtml(summary.machine)}).</p>
-<table><thead><tr><th>notebook</th><th>method</th><th>mode</th><th>backend</th><th>train</th><th>test</th><th>epochs</th><th>seconds</th><th>trained</th><th>kNN top-1</th><th>1-NN top-1</th><th>raw-pixel 1-NN</th></tr></thead><tbody>
-${summary.rows
-  .map(
-    (r) =>
-      `<tr><td>${escapeHtml(r.notebook)}</td><td>${escapeHtml(r.method)}</td><td>${r.mode}</td><td>${escapeHtml(r.backend)}</td><td>${r.train}</td><td>${r.test}</td><td>${Number(r.epochs.toFixed(2))}</td><td>${r.seconds.toFixed(0)}</td><td>${escapeHtml(trainedCell(r))}</td><td>${pct(r.knnTop1)}</td><td>${pct(r.oneNNTop1)}</td><td>${pct(r.rawPixelOneNNTop1)}</td></tr>`,
-  )
-  .join('\n')}
+<table><thead><tr>${RESULT_COLUMNS.map((c) => `<th>${c}</th>`).join('')}</tr></thead><tbody>
+${summary.rows.map((r) => `<tr>${resultCells(r).map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n')}
 </tbody></table>`
     : '<p>No results files were written (build/results/).</p>';
   return `<!DOCTYPE html>

@@ -39,14 +39,22 @@ export function trainedCell(row: ResultRow): string {
   return row.checkpointTrainedAt === undefined ? 'this run' : `checkpoint, ${row.checkpointTrainedAt.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** The columns of a results table (markdown summary and the report's index page). */
+export const RESULT_COLUMNS = ['notebook', 'method', 'mode', 'backend', 'train', 'test', 'epochs', 'seconds', 'trained', 'kNN top-1', '1-NN top-1', 'raw-pixel 1-NN'] as const;
+
+/** A row's cells, in the order of {@link RESULT_COLUMNS} (plain text, not escaped). */
+export function resultCells(r: ResultRow): string[] {
+  return [
+    r.notebook, r.method, r.mode, r.backend, String(r.train), String(r.test), String(Number(r.epochs.toFixed(2))), r.seconds.toFixed(0),
+    trainedCell(r), percent(r.knnTop1), percent(r.oneNNTop1), percent(r.rawPixelOneNNTop1),
+  ];
+}
+
 /** The markdown table of a summary. */
 export function summaryMarkdown(summary: ResultsSummary): string {
-  const header = '| notebook | method | mode | backend | train | test | epochs | seconds | trained | kNN top-1 | 1-NN top-1 | raw-pixel 1-NN |';
+  const header = `| ${RESULT_COLUMNS.join(' | ')} |`;
   const rule = '|---|---|---|---|---:|---:|---:|---:|---|---:|---:|---:|';
-  const lines = summary.rows.map(
-    (r) =>
-      `| ${r.notebook} | ${r.method} | ${r.mode} | ${r.backend} | ${r.train} | ${r.test} | ${Number(r.epochs.toFixed(2))} | ${r.seconds.toFixed(0)} | ${trainedCell(r)} | ${percent(r.knnTop1)} | ${percent(r.oneNNTop1)} | ${percent(r.rawPixelOneNNTop1)} |`,
-  );
+  const lines = summary.rows.map((r) => `| ${resultCells(r).join(' | ')} |`);
   const earlier = summary.earlier ?? [];
   return [
     `Produced by \`${summary.command}\` on ${summary.createdAt.slice(0, 10)} (${summary.machine}).`,
