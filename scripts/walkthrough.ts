@@ -7,13 +7,15 @@
  *   npm run walkthrough -- 01 triplet           only notebooks whose name contains one of these
  *   npm run walkthrough -- --timeout 900        per-notebook timeout in seconds
  *   npm run walkthrough -- --keep-going         run the rest after a failure
- *   npm run walkthrough -- --jobs 2             run two notebooks at a time (the wasm backend uses
- *                                               one core per notebook; log lines get a [name] prefix)
+ *   npm run walkthrough -- --jobs 2             run two notebooks at a time (the cores are divided
+ *                                               between them: CONTRASTIVE_KIT_THREADS = cores / jobs,
+ *                                               unless you set it; log lines get a [name] prefix)
  *
  * It stops at the first failing cell and names the notebook, the cell and the error, then prints
  * a table of per-notebook time and status.
  */
 import { fork } from 'child_process';
+import { threadsPerJob } from 'contrastive-kit';
 import * as fs from 'fs';
 import * as path from 'path';
 import { listNotebooks, notebookName } from './lib/notebook-file';
@@ -95,6 +97,8 @@ export function runNotebook(file: string, options: WalkthroughOptions): Promise<
     CONTRASTIVE_KIT_FAST: options.fast ? '1' : '0',
     CONTRASTIVE_KIT_HEADLESS: '1',
     CONTRASTIVE_KIT_RESULTS_DIR: options.resultsDir,
+    // Notebooks running side by side share the cores: each gets its part (unless the user chose).
+    CONTRASTIVE_KIT_THREADS: process.env.CONTRASTIVE_KIT_THREADS || String(threadsPerJob(options.jobs)),
   };
   // A results file left from an earlier run must not pass for this run's.
   fs.rmSync(path.join(options.resultsDir, `${name}.json`), { force: true });

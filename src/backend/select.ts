@@ -5,8 +5,10 @@
  *
  * @see notebooks/00-setup.ipynb
  */
+import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { patchWasmKernels, WASM_KERNEL_PATCHES } from './wasm-patches';
+import { requestedThreads, startWasmBackend, THREADS_ENV_VARIABLE } from './wasm-threads';
 
 /** The kit's names for the backends it can run on. */
 export type BackendName = 'node' | 'wasm' | 'cpu';
@@ -19,6 +21,13 @@ export interface BackendChoice {
   tfjsName: string;
   /** A sentence saying why this backend was chosen. */
   reason: string;
+  /**
+   * Threads the backend computes with: wasm's pool size (`CONTRASTIVE_KIT_THREADS`, default
+   * every core), tfjs-node's TensorFlow default (every core), 1 for cpu.
+   */
+  threads: number;
+  /** Why that many threads (the variable, the cores, or why the threaded wasm build did not start). */
+  threadsReason: string;
 }
 
 const TFJS_NAMES: Record<BackendName, string> = { node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
@@ -68,16 +77,27 @@ function parseForced(value: string | undefined): BackendName | null {
   );
 }
 
-async function activate(name: BackendName): Promise<void> {
-  if (name === 'node') {
-    require('@tensorflow/tfjs-node');
-  } else if (name === 'wasm') {
+/** Starts backend `name`; returns its threads and why that many. */
+async function activate(name: BackendName): Promise<{ threads: number; threadsReason: string }> {
+  if (name === 'wasm') {
     require('@tensorflow/tfjs-backend-wasm');
     patchWasmKernels();
+    return startWasmBackend(requestedThreads());
   }
+  if (name === 'node') require('@tensorflow/tfjs-node');
   const ok = await tf.setBackend(TFJS_NAMES[name]);
   if (!ok) throw new Error(`tf.setBackend('${TFJS_NAMES[name]}') returned false`);
   await tf.ready();
+  if (name === 'node') {
+    const cores = os.availableParallelism();
+    return { threads: cores, threadsReason: `TensorFlow's default: the ${cores} cores here (${THREADS_ENV_VARIABLE} applies to wasm)` };
+  }
+  return { threads: 1, threadsReason: 'the cpu backend is single-threaded' };
+}
+
+/** ', 2 threads (2 cores here)' for reasons. */
+function threadsNote(started: { threads: number; threadsReason: string }): string {
+  return `; ${started.threads} thread${started.threads === 1 ? '' : 's'} (${started.threadsReason})`;
 }
 
 /**
@@ -103,27 +123,34 @@ export async function selectBackend(options: { force?: BackendName } = {}): Prom
           '(its install downloads libtensorflow; see README, "Backends")',
       );
     }
-    await activate(forced);
+    const started = await activate(forced);
     const source = options.force !== undefined ? 'the caller' : `${ENV_VARIABLE}=${forced}`;
     const note = forced === 'wasm' ? `, ${patchesNote()}` : '';
-    choice = { name: forced, tfjsName: TFJS_NAMES[forced], reason: `forced by ${source}${note}` };
+    choice = { name: forced, tfjsName: TFJS_NAMES[forced], reason: `forced by ${source}${note}${threadsNote(started)}`, ...started };
   } else if (tfjsNodeAvailable()) {
-    await activate('node');
-    choice = { name: 'node', tfjsName: 'tensorflow', reason: '@tensorflow/tfjs-node is installed (native TensorFlow)' };
+    const started = await activate('node');
+    choice = {
+      name: 'node',
+      tfjsName: 'tensorflow',
+      reason: `@tensorflow/tfjs-node is installed (native TensorFlow)${threadsNote(started)}`,
+      ...started,
+    };
   } else {
     try {
-      await activate('wasm');
+      const started = await activate('wasm');
       choice = {
         name: 'wasm',
         tfjsName: 'wasm',
-        reason: `@tensorflow/tfjs-node is not installed here, so the wasm backend is used, ${patchesNote()}`,
+        reason: `@tensorflow/tfjs-node is not installed here, so the wasm backend is used, ${patchesNote()}${threadsNote(started)}`,
+        ...started,
       };
     } catch (error) {
-      await activate('cpu');
+      const started = await activate('cpu');
       choice = {
         name: 'cpu',
         tfjsName: 'cpu',
         reason: `neither tfjs-node nor wasm could start (${(error as Error).message}); the pure-JS cpu backend is slow`,
+        ...started,
       };
     }
   }
