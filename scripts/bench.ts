@@ -39,7 +39,8 @@
 import * as os from 'node:os';
 import { selectBackend, tf, unpatchWasmKernels } from 'contrastive-kit';
 import { BenchReport, evaluateTargets, formatTable, ratiosAgainst, stepEntry } from './bench/report';
-import { runTorchBench } from './bench/torch';
+import { blasVerdict, describeBlas } from './bench/blas';
+import { probeTorchBlas, runTorchBench } from './bench/torch';
 import { benchAugmentation, benchCnn, benchInstDisc, benchKnn, benchMlp, benchMoco, benchUmap, matmulPeak, profileStep } from './bench/workloads';
 
 const WORKLOADS = ['mlp', 'cnn', 'knn', 'umap', 'augment', 'moco', 'instdisc'] as const;
@@ -120,6 +121,12 @@ async function main(): Promise<void> {
     reason = "wasm as shipped: the kit's kernel patches were removed for this run (--unpatched)";
   }
   progress(`backend ${choice.name} (${reason})`);
+  // Which BLAS PyTorch computes with is asked first (a few seconds): against the netlib BLAS
+  // every ratio would be false, so the comparison is refused before anything is timed.
+  const torchBlas = options.compareTorch ? probeTorchBlas().blas : undefined;
+  const verdict = torchBlas && blasVerdict(torchBlas);
+  if (torchBlas) progress(`PyTorch computes with ${describeBlas(torchBlas)}`);
+  if (verdict && !verdict.compare) progress(verdict.reason);
 
   const peak = matmulPeak();
   const report: BenchReport = {
@@ -179,7 +186,9 @@ async function main(): Promise<void> {
       }
     }
   }
-  if (options.compareTorch) {
+  if (verdict && !verdict.compare) report.pending.push(verdict.reason);
+  if (verdict?.compare) {
+    if (verdict.note) report.pending.push(verdict.note);
     const skip = (['mlp', 'cnn', 'knn'] as const).filter((name) => !options.only.has(name));
     progress(`PyTorch, ${threads} thread(s)`);
     const sameThreads = runTorchBench(threads, options.steps, options.knnScale, skip);
