@@ -7,8 +7,8 @@
  * `apt-get install --no-install-recommends python3-torch` leaves) it is the reference netlib
  * library `/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0` (package `libblas3`), a plain Fortran
  * loop nest that makes PyTorch 10–20× slower (on the 2-core development machine: the bench's MLP
- * step 149 ms instead of 7.5 ms, kNN 39 s instead of 3.6 s; a 1024³ product 6.6 instead of
- * 93 GFLOP/s on one thread). Every kit/PyTorch ratio against that would be false.
+ * step 149 ms instead of 7.5 ms, kNN 39 s instead of 3.6 s; a 1024³ product on one thread
+ * 6.2–6.4 instead of 67–68 GFLOP/s per CPU second). Every kit/PyTorch ratio against it would be false.
  *
  * `torch.__config__.show()` cannot say which one is loaded, so scripts/bench_torch.py reports
  * evidence from the running process ({@link BlasEvidence}) and {@link identifyBlas} reads it.
