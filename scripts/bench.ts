@@ -3,22 +3,25 @@
  *
  *   npm run -s bench                       one JSON object on stdout (`-s` keeps npm's banner out)
  *   npm run bench -- --table               also a readable table (on stderr, so stdout stays JSON)
- *   npm run bench -- --compare-torch       also the same workloads in PyTorch, and the ratios
+ *   npm run bench -- --compare-torch       also the kit with one thread, PyTorch with one thread
+ *                                          and with every core, and the two comparisons
  *   npm run bench -- --backend cpu         force a backend (default: selectBackend's choice)
  *   npm run bench -- --steps 20            timed training steps per model (default 10)
+ *   npm run bench -- --knn-scale 0.5       fraction of the kNN sizes (default 1)
  *   npm run bench -- --only mlp,cnn        a subset of mlp,cnn,knn,umap,augment,moco,instdisc
  *   npm run bench -- --quick               a smoke run: 3 steps, kNN and UMAP at 1/10 size
  *   npm run bench -- --profile             add per-kernel milliseconds of one step (tf.profile)
  *   npm run bench -- --unpatched           wasm as shipped, without the kit's kernel patches
  *                                          (the CNN and the trainers cannot train then)
  *
+ * The kit's thread count comes from its backend: CONTRASTIVE_KIT_THREADS=N sets the wasm
+ * threads (default: all cores, `os.availableParallelism()`).
+ *
  * How to read the output (full guide: scripts/bench/README.md):
- * - `backend`, `threads`: where the kit ran (wasm is single-threaded in Node).
- * - Every time is given twice: wall clock (`ms`, `msPerStep`) and CPU time of this process
- *   (`cpuMs`, `cpuMsPerStep`). Both the kit on wasm and the PyTorch yardstick use one thread, so
- *   on a quiet machine the two agree; on a busy one the wall clock also counts the time spent
- *   waiting for a core, so the CPU-time ratios are the trustworthy ones (the targets use them).
- * - `matmulPeak.gflops` / `cpuGflops`: the plain matmul speed of this backend, measured in THIS
+ * - `backend`, `threads`, `cores`: where the kit ran, with how many threads, out of how many cores.
+ * - Every time is given twice: wall clock (`ms`, `msPerStep`) and CPU time of the process, all
+ *   its threads together (`cpuMs`, `cpuMsPerStep`).
+ * - `matmulPeak.gflops` / `cpuGflops`: a plain 1024³ matmul on this backend, measured in THIS
  *   run — the ceiling for anything made of matrix products here.
  * - `mlp`, `cnn`: one training step (forward + backward + Adam) of the bench models at batch 256
  *   with in-batch InfoNCE (τ = 0.1) on L2-normalised outputs; median `msPerStep` over `steps`
@@ -29,21 +32,33 @@
  *   the kit's `knnSearch`. `umap.ms`: the kit's `umapLayout` of 10 000 × 128 points to 2-D.
  *   `augmentation.ms`: two augmented views ('mocoV2') of a batch of 256 (target ≤ 30 ms).
  *   `moco`, `instdisc`: one step of the kit's MoCo / InstDisc trainers on the bench CNN (K = 4096).
- * - With --compare-torch: `torch.sameThreads` (PyTorch with the kit's thread count) and
- *   `torch.defaultThreads` (PyTorch with all cores), `ratios` = kit time / PyTorch time (lower
- *   is better, 1 = as fast as PyTorch; `sameThreads` wall clock, `sameThreadsCpu` CPU time,
- *   `defaultThreads` wall clock), and `targets` (issue #3) with `met: true/false`.
+ * - With --compare-torch, for mlp, cnn and knn:
+ *   `torch.blas`: which BLAS PyTorch computes with. Against the reference (netlib) BLAS nothing is
+ *     compared (it makes PyTorch 10–20× slower): `pending` says so and names the package to install.
+ *   `oneThread`: the kit with one thread (a child process of this script with
+ *     CONTRASTIVE_KIT_THREADS=1, or this run when it had one thread already).
+ *   `torch.allCores`, `torch.oneThread`: PyTorch with every core and with one thread.
+ *   `comparisons.allCores`: this run vs PyTorch on every core, wall clock (what a user waits for).
+ *   `comparisons.oneThread`: the kit's one-thread run vs PyTorch on one thread, CPU time (the
+ *     work each does; waiting for a core on a busy machine does not count).
+ *   Ratios are kit time / PyTorch time (lower is better, 1 = as fast as PyTorch).
+ * - `targets` (issue #17): each with `value` on its clock, `met: true/false`.
  * Timings on a shared machine are noisy: compare ratios within one run, not absolute times
- * across runs.
+ * across runs; the all-cores (wall-clock) numbers need a quiet machine.
  */
+import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import { selectBackend, tf, unpatchWasmKernels } from 'contrastive-kit';
-import { BenchReport, evaluateTargets, formatTable, ratiosAgainst, stepEntry } from './bench/report';
-import { runTorchBench } from './bench/torch';
+import { blasVerdict, describeBlas } from './bench/blas';
+import { BenchReport, COMPARED, compare, evaluateTargets, formatTable, KitTimes, stepEntry, suspectAllCores } from './bench/report';
+import { probeTorchBlas, runTorchBench, TorchResult } from './bench/torch';
 import { benchAugmentation, benchCnn, benchInstDisc, benchKnn, benchMlp, benchMoco, benchUmap, matmulPeak, profileStep } from './bench/workloads';
 
 const WORKLOADS = ['mlp', 'cnn', 'knn', 'umap', 'augment', 'moco', 'instdisc'] as const;
 type Workload = (typeof WORKLOADS)[number];
+
+/** The kit's thread-count variable (read by its wasm backend; default: all cores). */
+const THREADS_VARIABLE = 'CONTRASTIVE_KIT_THREADS';
 
 interface Options {
   table: boolean;
@@ -77,6 +92,10 @@ function parseOptions(argv: string[]): Options {
     } else if (arg === '--steps') {
       options.steps = Number(value());
       if (!Number.isInteger(options.steps) || options.steps < 1) throw new Error(`bench: '--steps' must be a positive integer, got ${options.steps}`);
+    } else if (arg === '--knn-scale') {
+      const text = value();
+      options.knnScale = Number(text);
+      if (!(options.knnScale > 0 && options.knnScale <= 1)) throw new Error(`bench: '--knn-scale' must be a number in (0, 1], got '${text}'`);
     } else if (arg === '--backend') {
       const name = value();
       if (name !== 'node' && name !== 'wasm' && name !== 'cpu') throw new Error(`bench: '--backend' must be node, wasm or cpu, got '${name}'`);
@@ -94,38 +113,92 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-/** Threads the backend computes with. */
+/** Threads the backend computes with, as the backend itself says (before BackendChoice.threads). */
 function backendThreads(name: string): number {
   if (name === 'wasm') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const wasm = require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount(): number };
     return wasm.getThreadsCount();
   }
-  if (name === 'node') return os.cpus().length; // TensorFlow's default intra-op pool
+  if (name === 'node') return os.availableParallelism(); // TensorFlow's default intra-op pool
   return 1;
+}
+
+/**
+ * Threads the kit computes with: `BackendChoice.threads` where the backend reports it (the
+ * threaded wasm backend: CONTRASTIVE_KIT_THREADS, default all cores), else what the backend says
+ * (wasm as shipped in Node: `getThreadsCount()` = 1).
+ */
+function kitThreads(choice: Awaited<ReturnType<typeof selectBackend>>): number {
+  // Once BackendChoice has `threads: number`, this is `choice.threads` (and backendThreads can go).
+  return (choice as { threads?: number }).threads ?? backendThreads(choice.name);
 }
 
 function progress(message: string): void {
   process.stderr.write(`bench: ${message}\n`);
 }
 
+/** Adds to the report's `warnings` (measured, but not to be trusted). */
+function warn(report: BenchReport, message: string): void {
+  report.warnings = [...(report.warnings ?? []), message];
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The kit with one thread: this script again in a child process with CONTRASTIVE_KIT_THREADS=1,
+ * the compared workloads only, the same steps, sizes and backend; run while this process waits,
+ * so the two never share the cores. Its progress goes to this stderr.
+ */
+function runKitOneThread(options: Options, workloads: readonly Workload[]): KitTimes & { pending: string[] } {
+  const args = [require.resolve('ts-node/dist/bin'), '-T', __filename, '--only', workloads.join(','), '--steps', String(options.steps), '--knn-scale', String(options.knnScale)];
+  if (options.backend) args.push('--backend', options.backend);
+  if (options.unpatched) args.push('--unpatched');
+  const run = spawnSync(process.execPath, args, {
+    env: { ...process.env, [THREADS_VARIABLE]: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 16 << 20,
+  });
+  if (run.error) throw new Error(`could not start the one-thread kit run (${run.error.message})`);
+  if (run.status !== 0) throw new Error(`the one-thread kit run failed (exit ${run.status}; its messages are above)`);
+  const child = JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as BenchReport;
+  if (child.threads !== 1) {
+    throw new Error(`the kit run with ${THREADS_VARIABLE}=1 computed with ${child.threads} threads, so there is no one-thread kit measurement`);
+  }
+  return { threads: child.threads, matmulPeak: child.matmulPeak, mlp: child.mlp, cnn: child.cnn, knn: child.knn, pending: child.pending };
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const choice = await selectBackend(options.backend ? { force: options.backend } : {});
-  const threads = backendThreads(choice.name);
+  const threads = kitThreads(choice);
+  const cores = os.availableParallelism();
+  const loadAtStart = os.loadavg()[0];
   let reason = choice.reason;
   if (options.unpatched) {
     if (choice.name !== 'wasm') throw new Error(`bench: '--unpatched' is for the wasm backend, got ${choice.name}`);
     unpatchWasmKernels();
     reason = "wasm as shipped: the kit's kernel patches were removed for this run (--unpatched)";
   }
-  progress(`backend ${choice.name} (${reason})`);
+  progress(`backend ${choice.name}, ${threads} thread(s) of ${cores} cores (${reason})`);
+
+  // Which BLAS PyTorch computes with is asked first (a few seconds): against the netlib BLAS
+  // every ratio would be false, so that comparison is refused before anything is timed.
+  const compared = COMPARED.filter((name) => options.only.has(name));
+  const torchProbe = options.compareTorch && compared.length > 0 ? probeTorchBlas() : undefined;
+  const verdict = torchProbe && blasVerdict(torchProbe.blas);
+  if (torchProbe) progress(`PyTorch ${torchProbe.torch} computes with ${describeBlas(torchProbe.blas)}`);
+  if (verdict && !verdict.compare) progress(verdict.reason);
 
   const peak = matmulPeak();
   const report: BenchReport = {
     backend: choice.name,
     reason,
     threads,
+    cores,
     matmulPeak: peak,
     pending: [],
     settings: { steps: options.steps, knnScale: options.knnScale, date: new Date().toISOString(), node: process.version, tfjs: tf.version.tfjs },
@@ -137,7 +210,7 @@ async function main(): Promise<void> {
     try {
       await run();
     } catch (error) {
-      report.pending.push(`${workload} failed: ${error instanceof Error ? error.message : String(error)}`);
+      report.pending.push(`${workload} failed: ${errorText(error)}`);
     }
   };
   await attempt('mlp', 'MLP training steps', () => {
@@ -172,33 +245,76 @@ async function main(): Promise<void> {
       try {
         if (options.only.has(name)) report.profile[name] = await profileStep(model, input);
       } catch (error) {
-        report.pending.push(`profile of ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+        report.pending.push(`profile of ${name} failed: ${errorText(error)}`);
       } finally {
         model.dispose();
         input.dispose();
       }
     }
   }
-  if (options.compareTorch) {
-    const skip = (['mlp', 'cnn', 'knn'] as const).filter((name) => !options.only.has(name));
-    progress(`PyTorch, ${threads} thread(s)`);
-    const sameThreads = runTorchBench(threads, options.steps, options.knnScale, skip);
-    const cores = os.cpus().length;
-    // "Default threads" = every core, passed explicitly so an inherited OMP_NUM_THREADS cannot shrink it.
-    const defaultThreads = cores !== threads ? (progress(`PyTorch, ${cores} threads`), runTorchBench(cores, options.steps, options.knnScale, skip)) : undefined;
-    report.torch = { sameThreads, defaultThreads };
-    report.ratios = {
-      sameThreads: ratiosAgainst(report, sameThreads, 'wall'),
-      sameThreadsCpu: ratiosAgainst(report, sameThreads, 'cpu'),
-      defaultThreads: defaultThreads && ratiosAgainst(report, defaultThreads, 'wall'),
-    };
+  if (options.compareTorch && compared.length === 0) {
+    report.pending.push(`--compare-torch compares ${COMPARED.join(', ')}; none of them was selected with --only`);
   }
+  if (torchProbe && verdict) {
+    report.torch = { version: torchProbe.torch, blas: torchProbe.blas };
+    if (!verdict.compare) report.pending.push(verdict.reason);
+    else compareWithTorch(options, report, compared, verdict.note);
+  }
+  const suspects = suspectAllCores(report);
+  for (const suspect of suspects) warn(report, suspect.message);
   report.targets = evaluateTargets(report);
+  report.settings.loadAverage = { start: loadAtStart, end: os.loadavg()[0] };
   if (options.table) process.stderr.write(formatTable(report) + '\n');
   process.stdout.write(JSON.stringify(report) + '\n');
 }
 
+/**
+ * The two comparisons: this run vs PyTorch on every core (wall clock), and the kit with one
+ * thread vs PyTorch with one thread (CPU time). Runs one after another, never at the same time.
+ */
+function compareWithTorch(options: Options, report: BenchReport, compared: Workload[], note: string | undefined): void {
+  if (note) warn(report, note);
+  const torch = report.torch;
+  if (torch === undefined) return;
+  const skip = COMPARED.filter((name) => !compared.includes(name));
+  const mainRun: KitTimes = { threads: report.threads, matmulPeak: report.matmulPeak, mlp: report.mlp, cnn: report.cnn, knn: report.knn };
+  if (report.threads === 1) {
+    report.oneThread = { process: 'this run', ...mainRun };
+  } else {
+    progress(`the kit again with one thread (${THREADS_VARIABLE}=1, child process): ${compared.join(', ')}`);
+    try {
+      const { pending, ...child } = runKitOneThread(options, compared);
+      report.oneThread = { process: 'child', ...child };
+      report.pending.push(...pending.map((text) => `one-thread kit run: ${text}`));
+    } catch (error) {
+      report.pending.push(`no one-thread comparison: ${errorText(error)}`);
+    }
+  }
+  const runTorch = (threads: number): TorchResult | undefined => {
+    progress(`PyTorch, ${threads} thread(s)`);
+    try {
+      const result = runTorchBench(threads, options.steps, options.knnScale, skip);
+      if (result.blas.name !== torch.blas.name || result.blas.path !== torch.blas.path) {
+        warn(report, `PyTorch with ${threads} thread(s) computed with ${describeBlas(result.blas)}, not ${describeBlas(torch.blas)} as first detected`);
+      }
+      return result;
+    } catch (error) {
+      report.pending.push(`PyTorch with ${threads} thread(s) failed: ${errorText(error)}`);
+      return undefined;
+    }
+  };
+  // PyTorch with one thread is only needed for a one-thread kit run (or as "all cores" on one core).
+  torch.oneThread = report.oneThread !== undefined || report.cores === 1 ? runTorch(1) : undefined;
+  // Every core, passed explicitly: PyTorch's own default here is 1 thread, and an inherited
+  // OMP_NUM_THREADS could shrink it too.
+  torch.allCores = report.cores === 1 ? torch.oneThread : runTorch(report.cores);
+  report.comparisons = {
+    allCores: torch.allCores && compare(mainRun, torch.allCores, 'wall'),
+    oneThread: report.oneThread && torch.oneThread && compare(report.oneThread, torch.oneThread, 'cpu'),
+  };
+}
+
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(errorText(error));
   process.exit(1);
 });

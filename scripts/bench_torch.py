@@ -5,17 +5,22 @@ Runs the bench's workloads in PyTorch with the same shapes, loss and optimizer, 
 JSON object on stdout. Run it with Debian's python3-torch:
 
     /usr/bin/python3 scripts/bench_torch.py --threads 1 --steps 10
+    /usr/bin/python3 scripts/bench_torch.py --blas-only     # only which BLAS PyTorch computes with
 
 PyTorch at its best on this kind of machine needs two things done BEFORE torch is imported:
 - the thread count in OMP_NUM_THREADS / OPENBLAS_NUM_THREADS / MKL_NUM_THREADS (and
   torch.set_num_threads), so that intra-op parallelism is what we ask for;
 - glibc malloc's mmap/trim thresholds raised (mallopt), otherwise large activation buffers are
   returned to the OS after every step and faulted in again, which made CNN steps 3-8x slower.
+And an optimised BLAS: Debian's torch links libblas.so.3, which is the reference netlib library
+(10-20x slower) unless libopenblas0-pthread is installed. `blasEvidence` in the output says which
+library computes the products; scripts/bench/blas.ts reads it and refuses to compare against netlib.
 """
 import argparse
 import ctypes
 import json
 import os
+import re
 import sys
 import time
 
@@ -27,6 +32,7 @@ def parse_args():
     parser.add_argument("--warmup", type=int, default=3, help="untimed training steps first")
     parser.add_argument("--knn-scale", type=float, default=1.0, help="fraction of the kNN sizes (1 = 10k x 60k)")
     parser.add_argument("--skip", default="", help="comma-separated workloads to skip (mlp,cnn,knn)")
+    parser.add_argument("--blas-only", action="store_true", help="only report which BLAS PyTorch computes with")
     return parser.parse_args()
 
 
@@ -107,6 +113,72 @@ def bench_step(model, batch):
     return {"msPerStep": ms, "cpuMsPerStep": median(cpu), "samplesPerSec": BATCH * 1000 / ms, "steps": ARGS.steps}
 
 
+class DlInfo(ctypes.Structure):
+    """glibc's Dl_info, filled by dladdr()."""
+    _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p),
+                ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
+
+
+def blas_evidence():
+    """Which BLAS this process computes with (read by scripts/bench/blas.ts).
+
+    sgemm: the file that libtorch_cpu's sgemm_ resolves to (dlsym on libtorch_cpu, then dladdr),
+      symlinks resolved: through Debian's alternatives, /lib/x86_64-linux-gnu/libblas.so.3 is
+      openblas-pthread/libblas.so.3 or the netlib blas/libblas.so.3.11.0.
+    loaded: every BLAS/LAPACK-looking library in /proc/self/maps (both may be mapped when
+      libblas.so.3 and liblapack.so.3 point to different implementations; sgemm decides).
+    buildInfo: BLAS_INFO of torch.__config__.show() ("generic" on Debian, "mkl" in pip wheels,
+      whose BLAS is linked into libtorch_cpu itself).
+    """
+    torch.mm(torch.ones(8, 8), torch.ones(8, 8))  # the BLAS is loaded and has been used
+    loaded, torch_cpu = set(), None
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                fields = line.split(maxsplit=5)
+                if len(fields) < 6 or not fields[5].startswith("/"):
+                    continue
+                path = fields[5].strip()
+                name = os.path.basename(path).lower()
+                if torch_cpu is None and name.startswith("libtorch_cpu"):
+                    torch_cpu = path
+                if re.search(r"blas|blis|lapack|mkl|atlas", name):
+                    loaded.add(path)
+    except OSError:
+        pass
+    sgemm = None
+    if torch_cpu is not None:
+        try:
+            address = ctypes.cast(ctypes.CDLL(torch_cpu).sgemm_, ctypes.c_void_p).value
+            info = DlInfo()
+            try:
+                dladdr = ctypes.CDLL(None).dladdr  # glibc >= 2.34 has it in libc
+            except AttributeError:
+                dladdr = ctypes.CDLL("libdl.so.2").dladdr
+            if dladdr(ctypes.c_void_p(address), ctypes.byref(info)) and info.dli_fname:
+                sgemm = os.path.realpath(info.dli_fname.decode())
+        except (OSError, AttributeError):
+            pass  # no sgemm_ symbol (e.g. a BLAS linked into libtorch and hidden): buildInfo decides
+    build = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    return {"sgemm": sgemm, "loaded": sorted(loaded), "buildInfo": build.group(1) if build else None}
+
+
+def bench_matmul(size=1024, repeats=7):
+    """GFLOP/s of a plain [size, size] x [size, size] float32 product (median of `repeats`)."""
+    generator = torch.Generator().manual_seed(1)
+    a = torch.randn(size, size, generator=generator)
+    b = torch.randn(size, size, generator=generator)
+    torch.mm(a, b)
+    wall, cpu = [], []
+    for _ in range(repeats):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        torch.mm(a, b)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - cpu_start)
+    flops = 2 * size ** 3
+    return {"gflops": flops / median(wall) / 1e9, "cpuGflops": flops / max(median(cpu), 1e-9) / 1e9, "shape": f"{size}x{size}\u00b7{size}x{size}"}
+
+
 def median(values):
     values = sorted(values)
     middle = len(values) // 2
@@ -140,7 +212,13 @@ def main():
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "mallopt": MALLOPT,
+        "blasEvidence": blas_evidence(),
     }
+    if ARGS.blas_only:
+        json.dump(result, sys.stdout)
+        sys.stdout.write("\n")
+        return
+    result["matmul"] = bench_matmul()
     if "mlp" not in skip:
         result["mlp"] = bench_step(mlp(), torch.randn(BATCH, 784))
     if "cnn" not in skip:

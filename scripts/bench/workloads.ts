@@ -74,14 +74,19 @@ function normals(seed: number, count: number): Float32Array {
 }
 
 /**
- * The wasm (or current backend's) matmul peak: GFLOP/s of a plain [n, n]·[n, n] product, the
- * best of the median over a few sizes (the largest is usually the fastest).
+ * The backend's matmul peak: GFLOP/s of a plain float32 [1024, 1024]·[1024, 1024] product, the
+ * median of `repeats` after one warm-up, on the wall clock and per CPU second. 1024³ is the shape
+ * issue #17's target names (≥ 50 GFLOP/s with all cores) and the one scripts/bench_torch.py times.
+ *
+ * @param repeats timed products (odd, so the median is one of them).
+ * @param size the side of the square matrices.
  */
-export function matmulPeak(repeats = 7): { gflops: number; cpuGflops: number; shape: string } {
-  let best = { gflops: 0, cpuGflops: 0, shape: '' };
-  for (const [m, k, n] of [[1024, 1024, 1024], [512, 784, 512]] as const) {
-    const a = tf.tensor2d(normals(1, m * k), [m, k]);
-    const b = tf.tensor2d(normals(2, k * n), [k, n]);
+export function matmulPeak(repeats = 7, size = 1024): { gflops: number; cpuGflops: number; shape: string } {
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`matmulPeak: 'repeats' must be a positive integer, got ${repeats}`);
+  if (!Number.isInteger(size) || size < 1) throw new Error(`matmulPeak: 'size' must be a positive integer, got ${size}`);
+  const a = tf.tensor2d(normals(1, size * size), [size, size]);
+  const b = tf.tensor2d(normals(2, size * size), [size, size]);
+  try {
     const once = () => {
       const c = tf.matMul(a, b);
       c.dataSync();
@@ -89,12 +94,15 @@ export function matmulPeak(repeats = 7): { gflops: number; cpuGflops: number; sh
     };
     once();
     const timings = Array.from({ length: repeats }, () => time(once));
-    const gflops = (2 * m * k * n) / median(timings.map((t) => t.wallMs)) / 1e6;
-    const cpuGflops = (2 * m * k * n) / median(timings.map((t) => t.cpuMs)) / 1e6;
-    if (cpuGflops > best.cpuGflops) best = { gflops, cpuGflops, shape: `${m}x${k}·${k}x${n}` };
+    const flops = 2 * size * size * size;
+    return {
+      gflops: flops / median(timings.map((t) => t.wallMs)) / 1e6,
+      cpuGflops: flops / median(timings.map((t) => t.cpuMs)) / 1e6,
+      shape: `${size}x${size}·${size}x${size}`,
+    };
+  } finally {
     tf.dispose([a, b]);
   }
-  return best;
 }
 
 /** What one training-step workload measured. */
