@@ -48,7 +48,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
-import { selectBackend, tf, unpatchWasmKernels } from 'contrastive-kit';
+import { selectBackend, tf, THREADS_ENV_VARIABLE, unpatchWasmKernels } from 'contrastive-kit';
 import { blasVerdict, describeBlas } from './bench/blas';
 import { BenchReport, COMPARED, compare, evaluateTargets, formatTable, KitTimes, stepEntry, suspectAllCores } from './bench/report';
 import { probeTorchBlas, runTorchBench, TorchResult } from './bench/torch';
@@ -57,8 +57,6 @@ import { benchAugmentation, benchCnn, benchInstDisc, benchKnn, benchMlp, benchMo
 const WORKLOADS = ['mlp', 'cnn', 'knn', 'umap', 'augment', 'moco', 'instdisc'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
-/** The kit's thread-count variable (read by its wasm backend; default: all cores). */
-const THREADS_VARIABLE = 'CONTRASTIVE_KIT_THREADS';
 
 interface Options {
   table: boolean;
@@ -113,27 +111,6 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-/** Threads the backend computes with, as the backend itself says (before BackendChoice.threads). */
-function backendThreads(name: string): number {
-  if (name === 'wasm') {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const wasm = require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount(): number };
-    return wasm.getThreadsCount();
-  }
-  if (name === 'node') return os.availableParallelism(); // TensorFlow's default intra-op pool
-  return 1;
-}
-
-/**
- * Threads the kit computes with: `BackendChoice.threads` where the backend reports it (the
- * threaded wasm backend: CONTRASTIVE_KIT_THREADS, default all cores), else what the backend says
- * (wasm as shipped in Node: `getThreadsCount()` = 1).
- */
-function kitThreads(choice: Awaited<ReturnType<typeof selectBackend>>): number {
-  // Once BackendChoice has `threads: number`, this is `choice.threads` (and backendThreads can go).
-  return (choice as { threads?: number }).threads ?? backendThreads(choice.name);
-}
-
 function progress(message: string): void {
   process.stderr.write(`bench: ${message}\n`);
 }
@@ -157,7 +134,7 @@ function runKitOneThread(options: Options, workloads: readonly Workload[]): KitT
   if (options.backend) args.push('--backend', options.backend);
   if (options.unpatched) args.push('--unpatched');
   const run = spawnSync(process.execPath, args, {
-    env: { ...process.env, [THREADS_VARIABLE]: '1' },
+    env: { ...process.env, [THREADS_ENV_VARIABLE]: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
     maxBuffer: 16 << 20,
@@ -166,7 +143,7 @@ function runKitOneThread(options: Options, workloads: readonly Workload[]): KitT
   if (run.status !== 0) throw new Error(`the one-thread kit run failed (exit ${run.status}; its messages are above)`);
   const child = JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as BenchReport;
   if (child.threads !== 1) {
-    throw new Error(`the kit run with ${THREADS_VARIABLE}=1 computed with ${child.threads} threads, so there is no one-thread kit measurement`);
+    throw new Error(`the kit run with ${THREADS_ENV_VARIABLE}=1 computed with ${child.threads} threads, so there is no one-thread kit measurement`);
   }
   return { threads: child.threads, matmulPeak: child.matmulPeak, mlp: child.mlp, cnn: child.cnn, knn: child.knn, pending: child.pending };
 }
@@ -174,7 +151,7 @@ function runKitOneThread(options: Options, workloads: readonly Workload[]): KitT
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const choice = await selectBackend(options.backend ? { force: options.backend } : {});
-  const threads = kitThreads(choice);
+  const threads = choice.threads;
   const cores = os.availableParallelism();
   const loadAtStart = os.loadavg()[0];
   let reason = choice.reason;
@@ -281,7 +258,7 @@ function compareWithTorch(options: Options, report: BenchReport, compared: Workl
   if (report.threads === 1) {
     report.oneThread = { process: 'this run', ...mainRun };
   } else {
-    progress(`the kit again with one thread (${THREADS_VARIABLE}=1, child process): ${compared.join(', ')}`);
+    progress(`the kit again with one thread (${THREADS_ENV_VARIABLE}=1, child process): ${compared.join(', ')}`);
     try {
       const { pending, ...child } = runKitOneThread(options, compared);
       report.oneThread = { process: 'child', ...child };
