@@ -85,6 +85,48 @@ function windowsByRow(xByChannel: Float32Array, patches: Float32Array, g: Window
   }
 }
 
+/**
+ * Writes the im2col matrix into `patches` [batch·outH·outW, kH·kW·inC]: row (b, p, q) holds the
+ * input window output pixel (b, p, q) reads, taps in (i, j, c) order. `x` is the (padded or
+ * cropped) input [batch, H, W, inC]; each tap row is a run of inC contiguous values.
+ */
+function windowsByPixel(x: Float32Array, patches: Float32Array, g: WindowGeometry): void {
+  const rowStride = g.width * g.inChannels;
+  let at = 0;
+  for (let b = 0; b < g.batch; b++) {
+    for (let p = 0; p < g.outHeight; p++) {
+      for (let q = 0; q < g.outWidth; q++) {
+        for (let i = 0; i < g.filterHeight; i++) {
+          let from = (b * g.height + p * g.strideHeight + i) * rowStride + q * g.strideWidth * g.inChannels;
+          for (let j = 0; j < g.filterWidth; j++) {
+            for (let c = 0; c < g.inChannels; c++) patches[at++] = x[from + c];
+            from += g.inChannels;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Writes `matrix` [rows, columns] transposed into `out` [columns, rows], in blocks of 64 rows so
+ * that the reads stay in cache (3.6× faster than the plain double loop for [173 056, 32]).
+ */
+function transposeMatrix(matrix: Float32Array, out: Float32Array, rows: number, columns: number): void {
+  const block = 64;
+  for (let rowStart = 0; rowStart < rows; rowStart += block) {
+    const rowEnd = Math.min(rows, rowStart + block);
+    for (let c = 0; c < columns; c++) {
+      let to = c * rows + rowStart;
+      let from = rowStart * columns + c;
+      for (let r = rowStart; r < rowEnd; r++) {
+        out[to++] = matrix[from];
+        from += columns;
+      }
+    }
+  }
+}
+
 export const conv2DBackpropFilterPatch: tf.KernelFunc = ({ inputs, backend: anyBackend, attrs = {} }) => {
   const backend = anyBackend as WasmBackendLike;
   const x = inputs.x as tf.TensorInfo; // [batch, H, W, inC]
@@ -133,18 +175,29 @@ export const conv2DBackpropFilterPatch: tf.KernelFunc = ({ inputs, backend: anyB
         constantValue: 0,
       }));
     }
-    const xByChannel = keep(transposeInfo(backend, input, [3, 0, 1, 2])); // [inC, batch, usedH, usedW]
     const rows = filterHeight * filterWidth * inChannels;
     const pixels = batch * outHeight * outWidth;
-    const patches = keep(backend.makeOutput([rows, pixels], 'float32')); // [kH·kW·inC, P]
-    windowsByRow(
-      backend.typedArrayFromHeap(xByChannel) as Float32Array,
-      backend.typedArrayFromHeap(patches) as Float32Array,
-      { inChannels, batch, height: xByChannel.shape[2], width: xByChannel.shape[3], filterHeight, filterWidth, outHeight, outWidth, strideHeight, strideWidth },
-    );
-    const patches3d = keep(runWasmKernel('Reshape', { x: patches }, backend, { shape: [1, rows, pixels] }));
+    const geometry = (image: tf.TensorInfo, planeFirst: boolean): WindowGeometry => ({
+      inChannels, batch, filterHeight, filterWidth, outHeight, outWidth, strideHeight, strideWidth,
+      height: image.shape[planeFirst ? 2 : 1],
+      width: image.shape[planeFirst ? 3 : 2],
+    });
+    // XNNPACK packs the right operand of every product anew (serially, for fresh data): make it
+    // the smaller one. Few taps (a first layer): dyᵀ · patches; else patchesᵀ · dy.
+    if (rows < outChannels) {
+      const patches = keep(backend.makeOutput([1, pixels, rows], 'float32')); // [1, P, kH·kW·inC]
+      const dyByChannel = keep(backend.makeOutput([1, outChannels, pixels], 'float32')); // [1, outC, P]
+      windowsByPixel(backend.typedArrayFromHeap(input) as Float32Array, backend.typedArrayFromHeap(patches) as Float32Array, geometry(input, false));
+      transposeMatrix(backend.typedArrayFromHeap(dy) as Float32Array, backend.typedArrayFromHeap(dyByChannel) as Float32Array, pixels, outChannels);
+      const gradientByChannel = keep(runWasmKernel('BatchMatMul', { a: dyByChannel, b: patches }, backend, { transposeA: false, transposeB: false })); // [1, outC, taps]
+      const gradient = keep(transposeInfo(backend, gradientByChannel, [0, 2, 1])); // [1, taps, outC]
+      return runWasmKernel('Reshape', { x: gradient }, backend, { shape: [filterHeight, filterWidth, inChannels, outChannels] });
+    }
+    const xByChannel = keep(transposeInfo(backend, input, [3, 0, 1, 2])); // [inC, batch, usedH, usedW]
+    const patches = keep(backend.makeOutput([1, rows, pixels], 'float32')); // [1, kH·kW·inC, P]
+    windowsByRow(backend.typedArrayFromHeap(xByChannel) as Float32Array, backend.typedArrayFromHeap(patches) as Float32Array, geometry(xByChannel, true));
     const dy3d = keep(runWasmKernel('Reshape', { x: dy }, backend, { shape: [1, pixels, outChannels] })); // [1, P, outC]
-    const gradient = keep(runWasmKernel('BatchMatMul', { a: patches3d, b: dy3d }, backend, { transposeA: false, transposeB: false }));
+    const gradient = keep(runWasmKernel('BatchMatMul', { a: patches, b: dy3d }, backend, { transposeA: false, transposeB: false }));
     return runWasmKernel('Reshape', { x: gradient }, backend, { shape: [filterHeight, filterWidth, inChannels, outChannels] });
   } finally {
     for (const info of temporaries) disposeIntermediate(backend, info);
