@@ -7,6 +7,7 @@ const CASES: Array<{ x: [number, number, number, number]; size: number; stride: 
   { x: [3, 8, 8, 4], size: 2, stride: 2, pad: 'valid' },
   { x: [2, 9, 7, 3], size: 2, stride: 2, pad: 'valid' },
   { x: [2, 9, 7, 3], size: 3, stride: 2, pad: 'same' },
+  { x: [2, 9, 7, 3], size: 2, stride: 2, pad: 'same' },
   { x: [2, 6, 6, 2], size: 3, stride: 1, pad: 'same' },
 ];
 
