@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { threadsPerJob } from 'contrastive-kit';
 import { parseArgs, summaryTable } from './walkthrough';
 import { readNotebook } from './lib/notebook-file';
 import { BUILD_DIR, REPO_ROOT } from './lib/repo';
@@ -30,7 +31,7 @@ function runWalkthrough(args: string[]) {
   return spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'walkthrough.ts'), ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, CONTRASTIVE_KIT_FAST: '' },
+    env: { ...process.env, CONTRASTIVE_KIT_FAST: '', CONTRASTIVE_KIT_THREADS: '' },
   });
 }
 
@@ -57,12 +58,17 @@ test('--jobs 2 runs two notebooks at the same time, each log line prefixed with 
     `import * as fs from "fs";\nfs.writeFileSync(${JSON.stringify(path.join(markers, mine))}, "");\n` +
     `const started = Date.now();\nwhile (!fs.existsSync(${JSON.stringify(path.join(markers, theirs))})) {\n` +
     `  if (Date.now() - started > 60000) throw new Error("the other notebook never started");\n` +
-    `  await new Promise((resolve) => setTimeout(resolve, 100));\n}\nconsole.log("${mine} met the other");`;
+    `  await new Promise((resolve) => setTimeout(resolve, 100));\n}\nconsole.log("${mine} met the other");\n` +
+    `console.log("${mine} threads " + process.env.CONTRASTIVE_KIT_THREADS);`;
   writeNotebookFixture(notebooks, '01-left', [{ code: waitFor('left', 'right') }]);
   writeNotebookFixture(notebooks, '02-right', [{ code: waitFor('right', 'left') }]);
   const result = runWalkthrough(['--jobs', '2', '--notebooks-dir', notebooks, '--output-dir', path.join(workDir, 'jobs-out'), '--timeout', '120']);
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.match(result.stdout, /^\[01-left\] left met the other$/m);
+  // The cores are divided between the two notebooks.
+  const share = String(threadsPerJob(2));
+  assert.match(result.stdout, new RegExp(`^\\[01-left\\] left threads ${share}$`, 'm'));
+  assert.match(result.stdout, new RegExp(`^\\[02-right\\] right threads ${share}$`, 'm'));
   assert.match(result.stdout, /^\[02-right\] right met the other$/m);
   assert.match(result.stdout, /01-left\s+ok[\s\S]*02-right\s+ok/, 'the summary keeps notebook order');
 });

@@ -92,14 +92,14 @@ export function parseArgs(argv: string[]): WalkthroughOptions {
 export function runNotebook(file: string, options: WalkthroughOptions): Promise<NotebookRun> {
   const name = notebookName(file);
   const output = path.join(options.outputDir, path.basename(file));
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     CONTRASTIVE_KIT_FAST: options.fast ? '1' : '0',
     CONTRASTIVE_KIT_HEADLESS: '1',
     CONTRASTIVE_KIT_RESULTS_DIR: options.resultsDir,
-    // Notebooks running side by side share the cores: each gets its part (unless the user chose).
-    CONTRASTIVE_KIT_THREADS: process.env.CONTRASTIVE_KIT_THREADS || String(threadsPerJob(options.jobs)),
   };
+  // Notebooks running side by side share the cores: each gets its part (unless the user chose).
+  if (options.jobs > 1 && !process.env.CONTRASTIVE_KIT_THREADS) env.CONTRASTIVE_KIT_THREADS = String(threadsPerJob(options.jobs));
   // A results file left from an earlier run must not pass for this run's.
   fs.rmSync(path.join(options.resultsDir, `${name}.json`), { force: true });
   const started = Date.now();
@@ -211,7 +211,8 @@ async function main(): Promise<number> {
     return 2;
   }
   fs.mkdirSync(options.outputDir, { recursive: true });
-  console.log(`walkthrough: ${selected.length} notebook(s), ${options.fast ? 'FAST' : 'full'} mode, timeout ${options.timeoutSeconds} s each${options.jobs > 1 ? `, ${options.jobs} at a time` : ''}`);
+  const sharing = options.jobs > 1 ? `, ${options.jobs} at a time (${process.env.CONTRASTIVE_KIT_THREADS || threadsPerJob(options.jobs)} wasm thread(s) each)` : '';
+  console.log(`walkthrough: ${selected.length} notebook(s), ${options.fast ? 'FAST' : 'full'} mode, timeout ${options.timeoutSeconds} s each${sharing}`);
   const runs = await runAll(selected, options);
   const failed = runs.some((r) => r.status !== 'ok');
   const executed = runs.filter((r) => r.status !== 'skipped').map((r) => path.join(options.outputDir, `${r.notebook}.ipynb`)).filter((f) => fs.existsSync(f));
