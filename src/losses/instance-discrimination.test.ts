@@ -5,6 +5,7 @@ import { expectClose } from '../notebook/assertions';
 import { lossFixtures } from './fixtures';
 import { gradCheck } from './grad-check';
 import { estimateNormalizer, nceLoss, nonParametricSoftmaxLoss } from './instance-discrimination';
+import { Rng } from '../data/random';
 
 const t2 = (rows: number[][]) => tf.tensor2d(rows, undefined, 'float32');
 const i1 = (values: number[]) => tf.tensor1d(values, 'int32');
@@ -59,6 +60,100 @@ test('nceLoss counts a repeated noise draw twice (sampling with replacement)', (
   });
 });
 
+/**
+ * The dense route NCE used to take for every input: score the features against all n rows with one
+ * [batch, n] product, then pick each sample's K noise columns. Kept here as the reference the O(K)
+ * routes must reproduce. noise: [batch, K] row-major.
+ */
+function denseNce(features: tf.Tensor2D, memory: tf.Tensor2D, indices: number[], noise: Int32Array, temperature: number, normalizer: number): tf.Scalar {
+  return tf.tidy(() => {
+    const [batch] = features.shape;
+    const n = memory.shape[0];
+    const k = noise.length / batch;
+    const logits = tf.matMul(tf.div(features, temperature) as tf.Tensor2D, memory, false, true); // [batch, n]
+    const flat = tf.reshape(logits, [-1]);
+    const pick = (columns: ArrayLike<number>, perRow: number) =>
+      tf.gather(flat, tf.tensor1d(Int32Array.from(columns, (c, i) => Math.floor(i / perRow) * n + c), 'int32'));
+    const logQ = Math.log(k / n) + Math.log(normalizer);
+    const data = tf.sum(tf.softplus(tf.sub(logQ, pick(indices, 1))));
+    const noiseTerm = tf.sum(tf.softplus(tf.sub(pick(noise, k), logQ)));
+    return tf.div(tf.add(data, noiseTerm), batch) as tf.Scalar;
+  });
+}
+
+/** Z = n · mean exp over the same [batch, K] pairs, computed from the dense logits. */
+function denseNormalizer(features: tf.Tensor2D, memory: tf.Tensor2D, noise: Int32Array, temperature: number): number {
+  return tf.tidy(() => {
+    const [batch] = features.shape;
+    const n = memory.shape[0];
+    const k = noise.length / batch;
+    const logits = tf.reshape(tf.matMul(tf.div(features, temperature) as tf.Tensor2D, memory, false, true), [-1]);
+    const picked = tf.gather(logits, tf.tensor1d(Int32Array.from(noise, (c, i) => Math.floor(i / k) * n + c), 'int32'));
+    return n * tf.mean(tf.exp(picked)).dataSync()[0];
+  });
+}
+
+function randomProblem(seed: number, batch: number, n: number, dim: number) {
+  const rng = new Rng(seed);
+  const unit = (rows: number) => tf.tidy(() => {
+    const x = tf.tensor2d(rng.normalArray(rows * dim), [rows, dim]);
+    return tf.div(x, tf.norm(x, 'euclidean', 1, true)) as tf.Tensor2D;
+  });
+  const memory = unit(n);
+  const indices = Array.from(rng.intArray(batch, n));
+  // features near their own rows, so the positive and noise logits differ as after some training
+  const features = tf.tidy(() => {
+    const f = tf.add(tf.gather(memory, tf.tensor1d(indices, 'int32')), tf.mul(unit(batch), 0.7));
+    return tf.div(f, tf.norm(f, 'euclidean', 1, true)) as tf.Tensor2D;
+  });
+  return { rng, memory, indices, features };
+}
+
+test('shared noise [K]: value, ∂/∂features and Z equal the dense route with the draws repeated for every sample', () => {
+  tf.tidy(() => {
+    const batch = 6, n = 50, k = 10, temperature = 0.2;
+    const { rng, memory, indices, features } = randomProblem(11, batch, n, 8);
+    const shared = rng.intArray(k, n); // [K]
+    const tiled = new Int32Array(batch * k).map((_, i) => shared[i % k]); // [batch, K], every row the same draws
+    const z = estimateNormalizer(features, memory, tf.tensor1d(shared, 'int32'), { temperature });
+    expectClose(z, denseNormalizer(features, memory, tiled, temperature), { rtol: 1e-5 }, 'Z');
+    const fast = (x: tf.Tensor) => nceLoss(x as tf.Tensor2D, memory, i1(indices), tf.tensor1d(shared, 'int32'), { temperature, normalizer: z });
+    const dense = (x: tf.Tensor) => denseNce(x as tf.Tensor2D, memory, indices, tiled, temperature, z);
+    expectClose(fast(features), dense(features).dataSync()[0], { rtol: 1e-5, atol: 1e-6 }, 'loss');
+    expectClose(tf.grad(fast)(features), tf.grad(dense)(features).arraySync() as number[][], { rtol: 1e-4, atol: 1e-6 }, '∂/∂features');
+  });
+});
+
+test('per-sample noise [batch, K]: the gather route (batch·K < n/2) and the dense route (batch·K ≥ n/2) equal the dense reference', () => {
+  for (const [batch, k] of [[3, 4], [6, 10]]) {
+    tf.tidy(() => {
+      const n = 50, temperature = 0.2;
+      const { rng, memory, indices, features } = randomProblem(12 + k, batch, n, 8);
+      const noise = rng.intArray(batch * k, n);
+      const noiseTensor = tf.tensor2d(noise, [batch, k], 'int32');
+      const z = estimateNormalizer(features, memory, noiseTensor, { temperature });
+      expectClose(z, denseNormalizer(features, memory, noise, temperature), { rtol: 1e-5 }, `Z, batch·K = ${batch * k}`);
+      const fast = (x: tf.Tensor) => nceLoss(x as tf.Tensor2D, memory, i1(indices), noiseTensor, { temperature, normalizer: z });
+      const dense = (x: tf.Tensor) => denseNce(x as tf.Tensor2D, memory, indices, noise, temperature, z);
+      expectClose(fast(features), dense(features).dataSync()[0], { rtol: 1e-5, atol: 1e-6 }, `loss, batch·K = ${batch * k}`);
+      expectClose(tf.grad(fast)(features), tf.grad(dense)(features).arraySync() as number[][], { rtol: 1e-4, atol: 1e-6 }, `∂/∂features, batch·K = ${batch * k}`);
+    });
+  }
+});
+
+test('nceLoss with a normalizer function: it receives the batch estimate of estimateNormalizer and its Z is used', () => {
+  tf.tidy(() => {
+    const { rng, memory, indices, features } = randomProblem(21, 4, 30, 6);
+    const noise = tf.tensor1d(rng.intArray(7, 30), 'int32');
+    const expected = estimateNormalizer(features, memory, noise, { temperature: 0.3 });
+    let received = NaN;
+    const viaFunction = nceLoss(features, memory, i1(indices), noise, { temperature: 0.3, normalizer: (estimate) => { received = estimate; return 2 * estimate; } });
+    expectClose(received, expected, { rtol: 1e-6 }, 'estimate passed to the function');
+    expectClose(viaFunction, nceLoss(features, memory, i1(indices), noise, { temperature: 0.3, normalizer: 2 * expected }).dataSync()[0], { rtol: 1e-6 }, 'loss with the returned Z');
+    assert.throws(() => nceLoss(features, memory, i1(indices), noise, { normalizer: () => -1 }), /nceLoss: the 'normalizer' function must return a finite Z > 0, got -1/);
+  });
+});
+
 test('match the PyTorch float64 reference: values and gradients (features and memory)', () => {
   for (const c of lossFixtures('nonParametricSoftmax')) {
     tf.tidy(() => {
@@ -107,8 +202,11 @@ test('leave only the returned scalar (and estimateNormalizer nothing)', () => {
   assert.equal(tf.memory().numTensors, before);
   const l1 = nonParametricSoftmaxLoss(features, memory, indices);
   const l2 = nceLoss(features, memory, indices, noise, { normalizer: z });
-  assert.equal(tf.memory().numTensors, before + 2);
-  tf.dispose([l1, l2, features, memory, indices, noise]);
+  const shared = tf.tensor1d([2, 3, 0], 'int32');
+  const l3 = nceLoss(features, memory, indices, shared, { normalizer: (estimate) => estimate });
+  assert.equal(estimateNormalizer(features, memory, shared) > 0, true);
+  assert.equal(tf.memory().numTensors, before + 4);
+  tf.dispose([l1, l2, l3, shared, features, memory, indices, noise]);
 });
 
 test('bad input throws an error naming the function and the argument', () => {
@@ -128,6 +226,7 @@ test('bad input throws an error naming the function and the argument', () => {
     assert.throws(() => nceLoss(features, memory, i1([0, 1]), i2([[0, 1, 2, 3], [0, 1, 2, 3]]), { normalizer: 1 }), /nceLoss: 'noiseIndices' must draw numNegatives K < numInstances n .* got K = 4, n = 4/);
     assert.throws(() => nceLoss(features, memory, i1([0, 1]), i2([[0, 9], [1, 1]]), { normalizer: 1 }), /nceLoss: 'noiseIndices' must hold indices in \[0, 4\)/);
     assert.throws(() => nceLoss(features, memory, i1([0, 1]), i2([[0, 1]]), { normalizer: 1 }), /nceLoss: 'noiseIndices' must be \[batch, numNegatives\] with batch = 2/);
-    assert.throws(() => estimateNormalizer(features, memory, i1([0, 1]) as unknown as tf.Tensor2D), /estimateNormalizer: 'noiseIndices' must be \[batch, numNegatives\], got \[2\]/);
+    assert.throws(() => estimateNormalizer(features, memory, tf.tensor3d([[[0]]], undefined, 'int32') as unknown as tf.Tensor2D), /estimateNormalizer: 'noiseIndices' must be \[numNegatives\] \(shared by the batch\) or \[batch, numNegatives\] \(per sample\), got \[1,1,1\]/);
+    assert.throws(() => nceLoss(features, memory, i1([0, 1]), i1([0, 1, 2, 3]), { normalizer: 1 }), /nceLoss: 'noiseIndices' must draw numNegatives K < numInstances n .* got K = 4, n = 4/);
   });
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { MemoryBank, proximalPenalty, sampleNoiseIndices } from './memory-bank';
+import { MemoryBank, proximalPenalty, sampleNoiseIndices, sampleSharedNoiseIndices } from './memory-bank';
 import { Rng } from '../data/random';
 import { expectClose } from '../notebook/assertions';
 
@@ -113,4 +113,22 @@ test('sampleNoiseIndices: uniform with replacement; optional exclusion of the po
   const included = sampleNoiseIndices(new Rng(6), 1, 1000, 10, undefined);
   assert.ok(Array.from(included).includes(0));
   assert.throws(() => sampleNoiseIndices(new Rng(1), 2, 3, 10, [1]), /'positives' must have batchSize \(2\) entries/);
+});
+
+test('sampleSharedNoiseIndices: K uniform draws with replacement for the whole batch; optional exclusion; seeded', () => {
+  const draws = sampleSharedNoiseIndices(new Rng(5), 20000, 10);
+  assert.equal(draws.length, 20000);
+  const counts = new Array(10).fill(0);
+  draws.forEach((d) => counts[d]++);
+  // Each count is Binomial(20000, 0.1): mean 2000, sd 42; 5 sd bounds.
+  counts.forEach((c) => assert.ok(Math.abs(c - 2000) < 5 * 42, `count ${c}`));
+  assert.deepEqual(sampleSharedNoiseIndices(new Rng(5), 20000, 10), draws);
+  const excluded = sampleSharedNoiseIndices(new Rng(6), 14000, 10, [0, 3, 9, 3]);
+  const seen = new Array(10).fill(0);
+  excluded.forEach((d) => seen[d]++);
+  assert.deepEqual([seen[0], seen[3], seen[9]], [0, 0, 0], 'excluded rows are never drawn');
+  // the other 7 rows share the draws uniformly: Binomial(14000, 1/7), mean 2000, sd 41
+  [1, 2, 4, 5, 6, 7, 8].forEach((row) => assert.ok(Math.abs(seen[row] - 2000) < 5 * 41, `row ${row}: ${seen[row]}`));
+  assert.throws(() => sampleSharedNoiseIndices(new Rng(1), 0, 10), /sampleSharedNoiseIndices: 'numNegatives' must be a positive integer, got 0/);
+  assert.throws(() => sampleSharedNoiseIndices(new Rng(1), 3, 2, [0, 1]), /'exclude' must leave some of the 2 rows to draw/);
 });

@@ -236,6 +236,37 @@ export function sampleNoiseIndices(rng: Rng, batchSize: number, numNegatives: nu
 }
 
 /**
+ * Noise indices for NCE shared by the whole batch: `numNegatives` draws, uniform over [0, size)
+ * WITH replacement (InstDisc's P_n = 1/n), used by every sample of the batch — the layout that
+ * lets `nceLoss` gather the K rows once and score them with one [batch, dim] × [dim, K] product.
+ * Pass `exclude` (e.g. the batch's own indices) to redraw those out: the draws are then uniform
+ * over the other rows, so no sample meets its own row, nor any other sample of the batch, as noise.
+ *
+ * @param rng the stream to draw from (e.g. `rngFor('nce-noise')`).
+ * @param numNegatives K, the number of draws.
+ * @param size n, the number of bank entries.
+ * @param exclude rows never to draw (optional; fewer than `size` distinct rows).
+ * @returns [numNegatives] indices.
+ * @see notebooks/04-instance-discrimination.ipynb
+ */
+export function sampleSharedNoiseIndices(rng: Rng, numNegatives: number, size: number, exclude?: ArrayLike<number>): Int32Array {
+  const fn = 'sampleSharedNoiseIndices';
+  if (!(rng instanceof Rng)) throw new Error(`${fn}: 'rng' must be an Rng (from rngFor), got ${typeof rng}`);
+  for (const [what, value] of [['numNegatives', numNegatives], ['size', size]] as const) {
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`${fn}: '${what}' must be a positive integer, got ${value}`);
+  }
+  const excluded = exclude === undefined ? null : new Set(Array.from(exclude));
+  if (excluded && excluded.size >= size) throw new Error(`${fn}: 'exclude' must leave some of the ${size} rows to draw, got ${excluded.size} distinct rows`);
+  const out = new Int32Array(numNegatives);
+  for (let k = 0; k < numNegatives; k++) {
+    let index = rng.int(size);
+    if (excluded) while (excluded.has(index)) index = rng.int(size); // rejection: uniform over the rest
+    out[k] = index;
+  }
+  return out;
+}
+
+/**
  * The paper's proximal regularisation (InstDisc Eq. 9): λ · mean_i ‖f_i − v_i‖², where v_i is the
  * bank entry of sample i from the previous visit (no gradient) and f_i its current embedding.
  * Its gradient 2λ(f_i − v_i) pulls each embedding towards its previous value, smoothing training

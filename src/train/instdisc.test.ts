@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createInstDiscTrainer, NormalizerTracker } from './instdisc';
 import { createMlpEncoder } from '../models/encoders';
 import { l2Normalize } from '../models/normalize';
-import { sampleNoiseIndices } from '../models/memory-bank';
+import { sampleNoiseIndices, sampleSharedNoiseIndices } from '../models/memory-bank';
 import { estimateNormalizer, nceLoss, nonParametricSoftmaxLoss } from '../losses/instance-discrimination';
 import { Rng } from '../data/random';
 import { expectClose } from '../notebook/assertions';
@@ -29,15 +29,15 @@ test('NormalizerTracker: first-batch freezes, EMA follows Z ← m·Z + (1−m)·
   assert.throws(() => new NormalizerTracker('sometimes' as never), /'mode' must be 'first-batch', 'ema' or a number/);
 });
 
-test('InstDiscTrainer.step (NCE, momentum update): loss from the losses module with Z from the first batch; bank ← normalise(½v + ½f)', () => {
+test('InstDiscTrainer.step (NCE, shared noise, momentum update): loss from the losses module with Z from the first batch; bank ← normalise(½v + ½f)', () => {
   const model = encoder(1);
   const trainer = createInstDiscTrainer({ encoder: model, datasetSize: n, numNegatives: 7, temperature: 0.5, rng: new Rng(9), bankRng: new Rng(3), optimizer: tf.train.sgd(0.1) });
   const x = images();
   const bank0 = trainer.memoryBank.vectors.clone();
-  const noise = sampleNoiseIndices(new Rng(9), 3, 7, n);
+  const noise = sampleSharedNoiseIndices(new Rng(9), 7, n); // one set of K draws for the batch
   const [expectedLoss, expectedZ, expectedRows] = tidyValue(() => {
     const f = l2Normalize(model.predict(x) as tf.Tensor2D);
-    const noiseTensor = tf.tensor2d(noise, [3, 7], 'int32');
+    const noiseTensor = tf.tensor1d(noise, 'int32'); // [K]
     const z = estimateNormalizer(f, bank0, noiseTensor, { temperature: 0.5 });
     const loss = nceLoss(f, bank0, tf.tensor1d(indices, 'int32'), noiseTensor, { temperature: 0.5, normalizer: z }).dataSync()[0];
     const old = tf.gather(bank0, tf.tensor1d(indices, 'int32'));
@@ -57,6 +57,29 @@ test('InstDiscTrainer.step (NCE, momentum update): loss from the losses module w
   assert.equal(second.metrics!.positiveStaleness, 1);
   tf.dispose([x, bank0, rows]);
   trainer.dispose();
+  model.dispose();
+});
+
+test('InstDiscTrainer.step (NCE, per-sample noise, Z EMA): K draws per sample as the paper; shared draws with excludePositive', () => {
+  const model = encoder(4);
+  const trainer = createInstDiscTrainer({ encoder: model, datasetSize: n, numNegatives: 5, noise: 'per-sample', normalizer: 'ema', temperature: 0.5, rng: new Rng(8), bankRng: new Rng(3), optimizer: tf.train.sgd(0.1) });
+  const x = images();
+  const noise = sampleNoiseIndices(new Rng(8), 3, 5, n);
+  const [expectedLoss, expectedZ] = tidyValue(() => {
+    const f = l2Normalize(model.predict(x) as tf.Tensor2D);
+    const noiseTensor = tf.tensor2d(noise, [3, 5], 'int32'); // [batch, K]
+    const z = estimateNormalizer(f, trainer.memoryBank.vectors, noiseTensor, { temperature: 0.5 });
+    return [nceLoss(f, trainer.memoryBank.vectors, tf.tensor1d(indices, 'int32'), noiseTensor, { temperature: 0.5, normalizer: z }).dataSync()[0], z] as const;
+  });
+  const out = trainer.step({ images: x, indices });
+  expectClose(out.loss, expectedLoss, { atol: 1e-5 }, 'loss');
+  expectClose(out.metrics!.normalizer, expectedZ, { rtol: 1e-5 }, 'Z (first estimate)');
+  trainer.dispose();
+  const excluding = createInstDiscTrainer({ encoder: model, datasetSize: n, numNegatives: 15, excludePositive: true, rng: new Rng(1) });
+  assert.ok(Number.isFinite(excluding.step({ images: x, indices }).loss)); // shared draws avoid the batch's 3 rows: 15 of the other 17
+  assert.throws(() => createInstDiscTrainer({ encoder: model, datasetSize: n, numNegatives: 5, noise: 'each' as never }), /'noise' must be 'shared' or 'per-sample', got "each"/);
+  excluding.dispose();
+  x.dispose();
   model.dispose();
 });
 

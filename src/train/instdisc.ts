@@ -3,8 +3,10 @@
  *
  * 1. features f = normalise(encoder(x)) for a batch of images with their data-set indices i;
  * 2. the loss against the memory bank — NCE with K uniform noise draws (the losses module's
- *    {@link nceLoss}, normaliser Z from {@link estimateNormalizer}) or the full non-parametric
- *    softmax over all n entries ({@link nonParametricSoftmaxLoss}) — plus, for the paper's update
+ *    {@link nceLoss}, normaliser Z estimated as {@link estimateNormalizer} does, from the same
+ *    noise logits; by default the K draws are
+ *    shared by the batch, so a step scores K rows, not n) or the full non-parametric softmax over
+ *    all n entries ({@link nonParametricSoftmaxLoss}) — plus, for the paper's update
  *    rule, the proximal term λ‖f − v_i‖²; one optimizer step;
  * 3. the bank update: the reference code's v_i ← normalise(m·v_i + (1−m)·f) (m = 0.5), or the
  *    paper's v_i ← f (with the proximal term in the loss).
@@ -17,8 +19,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng, rngFor } from '../data/random';
-import { estimateNormalizer, nceLoss, nonParametricSoftmaxLoss } from '../losses/instance-discrimination';
-import { MemoryBank, proximalPenalty, sampleNoiseIndices } from '../models/memory-bank';
+import { nceLoss, nonParametricSoftmaxLoss } from '../losses/instance-discrimination';
+import { MemoryBank, proximalPenalty, sampleNoiseIndices, sampleSharedNoiseIndices } from '../models/memory-bank';
 import { embeddingDimOf, l2Normalize } from '../models/normalize';
 import { StepContext, StepOutput } from './loop';
 import { TrainingState } from './checkpoint';
@@ -96,6 +98,14 @@ export interface InstDiscTrainerOptions {
   loss?: 'nce' | 'softmax';
   /** K, noise draws per sample for NCE (default 4096). */
   numNegatives?: number;
+  /**
+   * How the K noise draws are made: 'shared' (default) — one set of K draws per step, used by the
+   * whole batch, scored with one [batch, dim] × [dim, K] product (cost O(K)); 'per-sample' — K
+   * draws for each sample, as the paper and lemniscate (B·K draws; see {@link nceLoss} for its
+   * cost). Each sample's loss has the same expectation either way; shared draws make the batch's
+   * terms dependent, so the batch average is slightly noisier.
+   */
+  noise?: 'shared' | 'per-sample';
   /** τ (default 0.07). */
   temperature?: number;
   /** Z for NCE: 'first-batch' (default, as the paper), 'ema', or a fixed number. */
@@ -108,7 +118,10 @@ export interface InstDiscTrainerOptions {
   bankMomentum?: number;
   /** λ of the proximal term (default 30). */
   proximalLambda?: number;
-  /** Redraw noise that hits the sample's own index (default false, as the reference code). */
+  /**
+   * Redraw noise that hits the sample's own index (default false, as the reference code). With
+   * shared noise, draws that hit any index of the batch are redrawn.
+   */
   excludePositive?: boolean;
   /** The optimizer (default Adam with learning rate 1e-3). */
   optimizer?: tf.Optimizer;
@@ -184,6 +197,8 @@ export function createInstDiscTrainer(options: InstDiscTrainerOptions): InstDisc
   if (lossKind === 'nce' && !(Number.isInteger(numNegatives) && numNegatives > 0 && numNegatives < datasetSize)) {
     throw new Error(`${fn}: 'numNegatives' must be an integer in [1, datasetSize) = [1, ${datasetSize}), got ${numNegatives}`);
   }
+  const noiseLayout = options.noise ?? 'shared';
+  if (noiseLayout !== 'shared' && noiseLayout !== 'per-sample') throw new Error(`${fn}: 'noise' must be 'shared' or 'per-sample', got ${JSON.stringify(noiseLayout)}`);
   const temperature = options.temperature ?? 0.07;
   if (!(temperature > 0)) throw new Error(`${fn}: 'temperature' must be > 0, got ${temperature}`);
   const bankMomentum = options.bankMomentum ?? 0.5;
@@ -206,7 +221,10 @@ export function createInstDiscTrainer(options: InstDiscTrainerOptions): InstDisc
     const stepNumber = context?.step ?? ownStep;
     ownStep = stepNumber + 1;
     const indexArray = Int32Array.from(batch.indices);
-    const noise = lossKind === 'nce' ? sampleNoiseIndices(rng, size, numNegatives, datasetSize, excludePositive ? indexArray : undefined) : null;
+    const exclude = excludePositive ? indexArray : undefined;
+    const noise = lossKind !== 'nce' ? null
+      : noiseLayout === 'shared' ? sampleSharedNoiseIndices(rng, numNegatives, datasetSize, exclude) // [K]
+      : sampleNoiseIndices(rng, size, numNegatives, datasetSize, exclude); // [batch, K]
     const metrics: Record<string, number> = {};
     const positive = meanStaleness(memoryBank.ages, indexArray, stepNumber);
     metrics.positiveStaleness = positive.mean;
@@ -219,17 +237,19 @@ export function createInstDiscTrainer(options: InstDiscTrainerOptions): InstDisc
     let proximal: tf.Scalar | null = null;
     const loss = tf.tidy(() => {
       const indexTensor = tf.tensor1d(indexArray, 'int32');
-      const noiseTensor = noise ? tf.tensor2d(noise, [size, numNegatives], 'int32') : null;
+      const noiseTensor = !noise ? null
+        : noiseLayout === 'shared' ? tf.tensor1d(noise, 'int32') // [K]
+        : tf.tensor2d(noise, [size, numNegatives], 'int32'); // [batch, K]
       const previous = bankUpdate === 'proximal' ? memoryBank.gather(indexArray) : null; // v_i before the update
       const cost = optimizer.minimize(() => {
         const f = l2Normalize(encoder.apply(batch.images, { training: true }) as tf.Tensor2D); // [batch, dim]
         features = tf.keep(f);
         let value: tf.Scalar;
         if (noiseTensor) {
-          const estimate = normalizer.needsEstimate ? estimateNormalizer(f, memoryBank.vectors, noiseTensor, { temperature }) : null;
-          const z = normalizer.update(estimate);
-          metrics.normalizer = z;
+          // Z from this batch's noise logits when the tracker needs an estimate (no second product).
+          const z = normalizer.needsEstimate ? (estimate: number) => normalizer.update(estimate) : normalizer.update(null);
           value = nceLoss(f, memoryBank.vectors, indexTensor, noiseTensor, { temperature, normalizer: z });
+          metrics.normalizer = normalizer.current as number;
         } else {
           value = nonParametricSoftmaxLoss(f, memoryBank.vectors, indexTensor, { temperature });
         }
