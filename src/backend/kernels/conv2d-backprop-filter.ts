@@ -19,7 +19,8 @@
  * @see notebooks/00-setup.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { disposeIntermediate, runWasmKernel, shapeText, transposeInfo, WasmBackendLike } from './wasm-kernel-utils';
+import { HEAP_LOOPS, HeapLoopName } from './heap-pool';
+import { disposeIntermediate, heapFloatOffset, heapPoolFor, runWasmKernel, shapeText, transposeInfo, WasmBackendLike } from './wasm-kernel-utils';
 
 const NAME = 'Conv2DBackpropFilter (contrastive-kit wasm patch)';
 
@@ -42,7 +43,7 @@ function checkAttributes(x: tf.TensorInfo, dy: tf.TensorInfo, attrs: tf.NamedAtt
 }
 
 /** The patched kernel: inputs {x, dy}, attrs {strides, pad, dataFormat, dimRoundingMode, filterShape}. */
-/** The sizes {@link windowsByRow} needs. */
+/** The sizes the im2col loops need (the `windowsByRow` / `windowsByPixel` heap loops). */
 interface WindowGeometry {
   inChannels: number;
   batch: number;
@@ -57,74 +58,16 @@ interface WindowGeometry {
   strideWidth: number;
 }
 
-/**
- * Writes the im2col matrix, transposed, into `patches` [kH·kW·inC, batch·outH·outW]: row
- * (i, j, c) holds, for every output pixel (b, p, q), the input value x[b, p·s + i, q·s + j, c]
- * that filter tap (i, j, c) multiplies. `xByChannel` is the input as [inC, batch, H, W], so each
- * row is read from one contiguous channel plane (a plain loop; much faster than the wasm Slice
- * kernel, which copies element by element with index arithmetic).
- */
-function windowsByRow(xByChannel: Float32Array, patches: Float32Array, g: WindowGeometry): void {
-  const plane = g.height * g.width;
-  let at = 0;
-  for (let i = 0; i < g.filterHeight; i++) {
-    for (let j = 0; j < g.filterWidth; j++) {
-      for (let c = 0; c < g.inChannels; c++) {
-        for (let b = 0; b < g.batch; b++) {
-          const image = (c * g.batch + b) * plane;
-          for (let p = 0; p < g.outHeight; p++) {
-            let from = image + (p * g.strideHeight + i) * g.width + j;
-            for (let q = 0; q < g.outWidth; q++) {
-              patches[at++] = xByChannel[from];
-              from += g.strideWidth;
-            }
-          }
-        }
-      }
-    }
-  }
+/** The loop parameters for an im2col loop from `source` to `target` (heap float offsets). */
+function windowParams(source: number, target: number, g: WindowGeometry): number[] {
+  return [source, target, g.inChannels, g.batch, g.height, g.width, g.filterHeight, g.filterWidth, g.outHeight, g.outWidth, g.strideHeight, g.strideWidth];
 }
 
-/**
- * Writes the im2col matrix into `patches` [batch·outH·outW, kH·kW·inC]: row (b, p, q) holds the
- * input window output pixel (b, p, q) reads, taps in (i, j, c) order. `x` is the (padded or
- * cropped) input [batch, H, W, inC]; each tap row is a run of inC contiguous values.
- */
-function windowsByPixel(x: Float32Array, patches: Float32Array, g: WindowGeometry): void {
-  const rowStride = g.width * g.inChannels;
-  let at = 0;
-  for (let b = 0; b < g.batch; b++) {
-    for (let p = 0; p < g.outHeight; p++) {
-      for (let q = 0; q < g.outWidth; q++) {
-        for (let i = 0; i < g.filterHeight; i++) {
-          let from = (b * g.height + p * g.strideHeight + i) * rowStride + q * g.strideWidth * g.inChannels;
-          for (let j = 0; j < g.filterWidth; j++) {
-            for (let c = 0; c < g.inChannels; c++) patches[at++] = x[from + c];
-            from += g.inChannels;
-          }
-        }
-      }
-    }
-  }
-}
-
-/**
- * Writes `matrix` [rows, columns] transposed into `out` [columns, rows], in blocks of 64 rows so
- * that the reads stay in cache (3.6× faster than the plain double loop for [173 056, 32]).
- */
-function transposeMatrix(matrix: Float32Array, out: Float32Array, rows: number, columns: number): void {
-  const block = 64;
-  for (let rowStart = 0; rowStart < rows; rowStart += block) {
-    const rowEnd = Math.min(rows, rowStart + block);
-    for (let c = 0; c < columns; c++) {
-      let to = c * rows + rowStart;
-      let from = rowStart * columns + c;
-      for (let r = rowStart; r < rowEnd; r++) {
-        out[to++] = matrix[from];
-        from += columns;
-      }
-    }
-  }
+/** Runs heap loop `name` over `items`: split between the threads where the heap is shared. */
+function runLoop(backend: WasmBackendLike, name: HeapLoopName, params: number[], items: number, anyOutput: tf.TensorInfo): void {
+  const pool = heapPoolFor(backend);
+  if (pool !== null) pool.run(name, params, items);
+  else HEAP_LOOPS[name](new Float32Array((backend.typedArrayFromHeap(anyOutput) as Float32Array).buffer), Float64Array.from(params), 0, items);
 }
 
 export const conv2DBackpropFilterPatch: tf.KernelFunc = ({ inputs, backend: anyBackend, attrs = {} }) => {
@@ -187,15 +130,15 @@ export const conv2DBackpropFilterPatch: tf.KernelFunc = ({ inputs, backend: anyB
     if (rows < outChannels) {
       const patches = keep(backend.makeOutput([1, pixels, rows], 'float32')); // [1, P, kH·kW·inC]
       const dyByChannel = keep(backend.makeOutput([1, outChannels, pixels], 'float32')); // [1, outC, P]
-      windowsByPixel(backend.typedArrayFromHeap(input) as Float32Array, backend.typedArrayFromHeap(patches) as Float32Array, geometry(input, false));
-      transposeMatrix(backend.typedArrayFromHeap(dy) as Float32Array, backend.typedArrayFromHeap(dyByChannel) as Float32Array, pixels, outChannels);
+      runLoop(backend, 'windowsByPixel', windowParams(heapFloatOffset(backend, input), heapFloatOffset(backend, patches), geometry(input, false)), pixels, patches);
+      runLoop(backend, 'transposeRowBlocks', [heapFloatOffset(backend, dy), heapFloatOffset(backend, dyByChannel), pixels, outChannels], Math.ceil(pixels / 64), dyByChannel);
       const gradientByChannel = keep(runWasmKernel('BatchMatMul', { a: dyByChannel, b: patches }, backend, { transposeA: false, transposeB: false })); // [1, outC, taps]
       const gradient = keep(transposeInfo(backend, gradientByChannel, [0, 2, 1])); // [1, taps, outC]
       return runWasmKernel('Reshape', { x: gradient }, backend, { shape: [filterHeight, filterWidth, inChannels, outChannels] });
     }
     const xByChannel = keep(transposeInfo(backend, input, [3, 0, 1, 2])); // [inC, batch, usedH, usedW]
     const patches = keep(backend.makeOutput([1, rows, pixels], 'float32')); // [1, kH·kW·inC, P]
-    windowsByRow(backend.typedArrayFromHeap(xByChannel) as Float32Array, backend.typedArrayFromHeap(patches) as Float32Array, geometry(xByChannel, true));
+    runLoop(backend, 'windowsByRow', windowParams(heapFloatOffset(backend, xByChannel), heapFloatOffset(backend, patches), geometry(xByChannel, true)), rows, patches);
     const dy3d = keep(runWasmKernel('Reshape', { x: dy }, backend, { shape: [1, pixels, outChannels] })); // [1, P, outC]
     const gradient = keep(runWasmKernel('BatchMatMul', { a: patches, b: dy3d }, backend, { transposeA: false, transposeB: false }));
     return runWasmKernel('Reshape', { x: gradient }, backend, { shape: [filterHeight, filterWidth, inChannels, outChannels] });

@@ -6,6 +6,7 @@
  * intermediates made by calling other kernels must be freed with {@link disposeIntermediate}.
  */
 import * as tf from '@tensorflow/tfjs';
+import { HeapPool, WasmMemoryLike } from './heap-pool';
 
 /** The parts of the wasm backend (`BackendWasm`) that the patches use. */
 export interface WasmBackendLike {
@@ -75,4 +76,31 @@ export function swapLastTwoAxes(backend: WasmBackendLike, x: tf.TensorInfo): tf.
 /** Formats a shape for error messages: `[2,3]`. */
 export function shapeText(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
+}
+
+/** The threaded backend's parts the heap pool needs. */
+interface ThreadedWasmParts {
+  wasm?: { wasmMemory?: WasmMemoryLike; tfjs?: { getThreadsCount?: () => number } };
+}
+
+let pool: { memory: WasmMemoryLike; pool: HeapPool } | null = null;
+
+/**
+ * The pool of JS worker threads for `backend`'s heap ({@link HeapPool}), made on first use with
+ * as many threads as the backend's own pool; null on a single-threaded backend (no shared heap),
+ * where the kernels run their loops on the main thread.
+ */
+export function heapPoolFor(backend: WasmBackendLike): HeapPool | null {
+  const wasm = (backend as unknown as ThreadedWasmParts).wasm;
+  const memory = wasm?.wasmMemory;
+  const threads = wasm?.tfjs?.getThreadsCount?.() ?? 1;
+  if (memory === undefined || threads < 2 || !(memory.buffer instanceof SharedArrayBuffer)) return null;
+  if (pool === null || pool.memory !== memory) pool = { memory, pool: new HeapPool(memory, threads) };
+  return pool.pool;
+}
+
+/** Byte offset / 4 of a float32 buffer in the wasm heap (the unit heap loops use). */
+export function heapFloatOffset(backend: WasmBackendLike, info: tf.TensorInfo): number {
+  const view = backend.typedArrayFromHeap(info);
+  return view.byteOffset / 4;
 }

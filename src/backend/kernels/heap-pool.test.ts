@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { HEAP_LOOPS, HeapPool } from './heap-pool';
+
+const PAGE_FLOATS = 65536 / 4;
+
+function sharedMemory(pages: number): WebAssemblyMemory {
+  const Memory = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => WebAssemblyMemory } }).WebAssembly.Memory;
+  return new Memory({ initial: pages, maximum: 64, shared: true });
+}
+interface WebAssemblyMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}
+
+function fillRandom(view: Float32Array, from: number, count: number, seed: number): void {
+  let state = seed;
+  for (let i = 0; i < count; i++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    view[from + i] = Math.round((state / 2147483648) * 8) - 4; // small integers: many ties
+  }
+}
+
+test('HeapPool splits a loop between threads with the same result as one loop (tasks posted before the workers start)', async () => {
+  const memory = sharedMemory(16);
+  const pool = new HeapPool(memory, 3); // run at once: the workers are still starting
+  try {
+    const heap = new Float32Array(memory.buffer);
+    const [batch, height, width, channels] = [7, 9, 8, 3];
+    const outHeight = 4, outWidth = 4;
+    const x = 0, dy = x + batch * height * width * channels, dxPool = dy + batch * outHeight * outWidth * channels;
+    const dxOne = dxPool + batch * height * width * channels;
+    fillRandom(heap, x, batch * height * width * channels, 1);
+    fillRandom(heap, dy, batch * outHeight * outWidth * channels, 2);
+    heap.fill(5, dxPool, dxOne + batch * height * width * channels); // stale values must be zeroed
+    const params = (dx: number) => [x, dy, dx, height, width, channels, outHeight, outWidth, 2, 2, 2, 2, 0, 0];
+    pool.run('maxPoolGradient', params(dxPool), batch);
+    HEAP_LOOPS.maxPoolGradient(heap, Float64Array.from(params(dxOne)), 0, batch);
+    const size = batch * height * width * channels;
+    assert.deepEqual(heap.slice(dxPool, dxPool + size), heap.slice(dxOne, dxOne + size));
+    assert.ok(heap.slice(dxPool, dxPool + size).some((v) => v !== 0));
+
+    // Column sums: each share writes its partial row; together they are the column totals.
+    const rows = 1000, columns = 5, block = dxOne + size, partials = block + rows * columns;
+    fillRandom(heap, block, rows * columns, 3);
+    const perShare = Math.ceil(rows / pool.threads);
+    pool.run('columnSums', [block, columns, partials, perShare], rows, perShare);
+    for (let c = 0; c < columns; c++) {
+      let expected = 0;
+      for (let r = 0; r < rows; r++) expected += heap[block + r * columns + c];
+      let total = 0;
+      for (let share = 0; share < pool.threads; share++) total += heap[partials + share * columns + c];
+      assert.equal(total, expected, `column ${c}`);
+    }
+  } finally {
+    await pool.dispose();
+  }
+});
+
+test('HeapPool sees the heap after it grows', async () => {
+  const memory = sharedMemory(1);
+  const pool = new HeapPool(memory, 2);
+  try {
+    memory.grow(2);
+    const heap = new Float32Array(memory.buffer);
+    const rows = 4000, columns = 2, block = 2 * PAGE_FLOATS, partials = block + rows * columns;
+    heap.fill(1, block, block + rows * columns);
+    pool.run('columnSums', [block, columns, partials, rows / 2], rows, rows / 2);
+    assert.deepEqual([heap[partials], heap[partials + 2], heap[partials + 1] + heap[partials + 3]], [2000, 2000, 4000]);
+  } finally {
+    await pool.dispose();
+  }
+});
+
+test('HeapPool checks its arguments', () => {
+  assert.throws(() => new HeapPool({ buffer: new ArrayBuffer(8) }, 2), /'memory' must be a shared WebAssembly.Memory/);
+  assert.throws(() => new HeapPool(sharedMemory(1), 0), /'threads' must be a whole number ≥ 1, got 0/);
+});
