@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HEAP_LOOPS, HeapPool } from './heap-pool';
+import { HEAP_LOOPS, HeapPool, SUM_CHUNK_ROWS } from './heap-pool';
 
 const PAGE_FLOATS = 65536 / 4;
 
@@ -40,16 +40,17 @@ test('HeapPool splits a loop between threads with the same result as one loop (t
     assert.deepEqual(heap.slice(dxPool, dxPool + size), heap.slice(dxOne, dxOne + size));
     assert.ok(heap.slice(dxPool, dxPool + size).some((v) => v !== 0));
 
-    // Column sums: each share writes its partial row; together they are the column totals.
-    const rows = 1000, columns = 5, block = dxOne + size, partials = block + rows * columns;
+    // Column sums: each chunk of 1024 rows writes its float64 totals; together they are the column totals.
+    const rows = 2500, columns = 5, block = dxOne + size, partials = 2 * Math.ceil((block + rows * columns) / 2);
     fillRandom(heap, block, rows * columns, 3);
-    const perShare = Math.ceil(rows / pool.threads);
-    pool.run('columnSums', [block, columns, partials, perShare], rows, perShare);
+    const chunks = Math.ceil(rows / SUM_CHUNK_ROWS);
+    pool.run('columnSums', [block, columns, rows, partials], chunks);
+    const table = new Float64Array(memory.buffer, partials * 4, chunks * columns);
     for (let c = 0; c < columns; c++) {
       let expected = 0;
       for (let r = 0; r < rows; r++) expected += heap[block + r * columns + c];
       let total = 0;
-      for (let share = 0; share < pool.threads; share++) total += heap[partials + share * columns + c];
+      for (let chunk = 0; chunk < chunks; chunk++) total += table[chunk * columns + c];
       assert.equal(total, expected, `column ${c}`);
     }
   } finally {
@@ -65,8 +66,9 @@ test('HeapPool sees the heap after it grows', async () => {
     const heap = new Float32Array(memory.buffer);
     const rows = 4000, columns = 2, block = 2 * PAGE_FLOATS, partials = block + rows * columns;
     heap.fill(1, block, block + rows * columns);
-    pool.run('columnSums', [block, columns, partials, rows / 2], rows, rows / 2);
-    assert.deepEqual([heap[partials], heap[partials + 2], heap[partials + 1] + heap[partials + 3]], [2000, 2000, 4000]);
+    pool.run('columnSums', [block, columns, rows, partials], Math.ceil(rows / SUM_CHUNK_ROWS));
+    const table = new Float64Array(memory.buffer, partials * 4, 8);
+    assert.deepEqual(Array.from(table), [1024, 1024, 1024, 1024, 1024, 1024, 928, 928]);
   } finally {
     await pool.dispose();
   }

@@ -101,20 +101,25 @@ export const HEAP_LOOPS = {
   },
 
   /**
-   * Column sums of a [rows, columns] block, as partial sums per share: items are rows; each share
-   * adds its rows into its own row of `partials` [shares, columns] (p = [x, columns, partials,
-   * rowsPerShare]); the caller adds the shares' rows.
+   * Column sums of a [rows, columns] block in chunks of {@link SUM_CHUNK_ROWS} rows: items are
+   * chunks; chunk k adds its rows in float64 and writes the totals to row k of `partials`, a
+   * float64 [chunks, columns] table (p = [x, columns, rows, partials], partials' float offset
+   * 8-byte aligned). The caller adds the chunks' rows in order, so the result does not depend on
+   * how many threads shared the chunks.
    */
   columnSums(heap: Float32Array, p: Float64Array, start: number, end: number): void {
-    const x = p[0] | 0, columns = p[1] | 0, partials = p[2] | 0, rowsPerShare = p[3] | 0;
-    const out = partials + Math.floor(start / rowsPerShare) * columns;
-    for (let c = 0; c < columns; c++) heap[out + c] = 0;
-    // float64 accumulators for this share, one pass over its rows.
+    const x = p[0] | 0, columns = p[1] | 0, rows = p[2] | 0, partials = p[3] | 0;
+    const chunkRows = 1024; // SUM_CHUNK_ROWS (the loop's source runs in workers: no outside names)
+    const table = new Float64Array(heap.buffer, partials * 4, end * columns);
     const totals = new Float64Array(columns);
-    for (let r = start, offset = x + start * columns; r < end; r++, offset += columns) {
-      for (let c = 0; c < columns; c++) totals[c] += heap[offset + c];
+    for (let chunk = start; chunk < end; chunk++) {
+      totals.fill(0);
+      const last = Math.min(rows, (chunk + 1) * chunkRows);
+      for (let r = chunk * chunkRows, offset = x + r * columns; r < last; r++, offset += columns) {
+        for (let c = 0; c < columns; c++) totals[c] += heap[offset + c];
+      }
+      table.set(totals, chunk * columns);
     }
-    for (let c = 0; c < columns; c++) heap[out + c] = totals[c];
   },
 
   /**
@@ -196,6 +201,9 @@ export const HEAP_LOOPS = {
     }
   },
 } satisfies Record<string, HeapLoop>;
+
+/** Rows per chunk of the `columnSums` loop. */
+export const SUM_CHUNK_ROWS = 1024;
 
 /** The name of a loop in {@link HEAP_LOOPS}. */
 export type HeapLoopName = keyof typeof HEAP_LOOPS;

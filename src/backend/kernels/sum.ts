@@ -2,13 +2,18 @@
  * Fast `Sum` over leading axes for the wasm backend. Summing out the leading axes and keeping
  * the last ones — every bias gradient, e.g. a conv bias: dy [256, 26, 26, 32] summed over
  * batch, height and width — made the shipped kernel transpose the whole tensor first (the wasm
- * Transpose is slow, ~10 ns per element). Here it is one sequential pass: out[c] = Σ_n x[n, c].
+ * Transpose is slow, ~10 ns per element). Here out[c] = Σ_n x[n, c] is summed in float64 in
+ * chunks of rows, which the threaded backend splits between its threads ({@link HeapPool}); the
+ * chunks' totals are added in order, so the result is the same for any number of threads.
  * Every other reduction keeps the shipped kernel.
  *
  * @see notebooks/00-setup.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { runWasmKernel, WasmBackendLike } from './wasm-kernel-utils';
+import { HEAP_LOOPS, SUM_CHUNK_ROWS } from './heap-pool';
+import { heapFloatOffset, heapPoolFor, runWasmKernel, WasmBackendLike } from './wasm-kernel-utils';
+
+const NAME = 'Sum (contrastive-kit wasm patch)';
 
 /** Whether `axes` (sorted, unique) are exactly 0 … r−1 for some r < rank. */
 function isLeadingPrefix(axes: number[], rank: number): boolean {
@@ -31,12 +36,26 @@ export const sumPatch: tf.KernelFunc = (args) => {
   const outer = x.shape.slice(0, axes.length).reduce((product, size) => product * size, 1);
   const outShape = attrs.keepDims === true ? [...axes.map(() => 1), ...keptShape] : keptShape;
   const out = backend.makeOutput(outShape, 'float32');
-  const values = backend.typedArrayFromHeap(x) as Float32Array;
-  const result = backend.typedArrayFromHeap(out) as Float32Array;
-  const totals = new Float64Array(inner);
-  for (let n = 0, offset = 0; n < outer; n++, offset += inner) {
-    for (let c = 0; c < inner; c++) totals[c] += values[offset + c];
+  // Chunks of rows summed in float64 (split between the threads on the threaded backend), then
+  // the chunks' totals added in order: the same result for any number of threads.
+  const chunks = Math.max(1, Math.ceil(outer / SUM_CHUNK_ROWS));
+  const partials = backend.makeOutput([2 * chunks * inner], 'float32'); // float64 [chunks, inner]
+  try {
+    const partialsAt = heapFloatOffset(backend, partials);
+    if (partialsAt % 2 !== 0) throw new Error(`${NAME}: the partial sums are not 8-byte aligned on the heap`);
+    const params = [heapFloatOffset(backend, x), inner, outer, partialsAt];
+    const pool = heapPoolFor(backend);
+    const heap = new Float32Array((backend.typedArrayFromHeap(out) as Float32Array).buffer);
+    if (pool !== null) pool.run('columnSums', params, chunks);
+    else HEAP_LOOPS.columnSums(heap, Float64Array.from(params), 0, chunks);
+    const table = new Float64Array((backend.typedArrayFromHeap(partials) as Float32Array).buffer, partialsAt * 4, chunks * inner);
+    const totals = new Float64Array(inner);
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      for (let c = 0; c < inner; c++) totals[c] += table[chunk * inner + c];
+    }
+    (backend.typedArrayFromHeap(out) as Float32Array).set(totals);
+  } finally {
+    backend.disposeData(partials.dataId);
   }
-  result.set(totals);
   return out;
 };
