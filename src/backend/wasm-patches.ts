@@ -19,6 +19,7 @@ import { conv2DBackpropInputPatch } from './kernels/conv2d-backprop-input';
 import { castPatch, identityPatch } from './kernels/identity';
 import { maxPoolGradPatch } from './kernels/max-pool-grad';
 import { sumPatch } from './kernels/sum';
+import { topKPatch } from './kernels/top-k';
 import { unsortedSegmentSumPatch } from './kernels/unsorted-segment-sum';
 import { originalKernel, rememberOriginalKernel } from './kernels/wasm-kernel-utils';
 
@@ -83,6 +84,12 @@ export const WASM_KERNEL_PATCHES: readonly WasmKernelPatch[] = [
     kind: 'replaced',
     description: 'a cast to the same dtype shares the buffer instead of copying it; casts to bool give 0/1',
     kernelFunc: castPatch,
+  },
+  {
+    kernelName: 'TopK',
+    kind: 'replaced',
+    description: 'float32 rows: a sampled threshold keeps a few hundred candidates, which are sorted; rows split between the threads',
+    kernelFunc: topKPatch,
   },
   {
     kernelName: 'UnsortedSegmentSum',

@@ -200,6 +200,91 @@ export const HEAP_LOOPS = {
       }
     }
   },
+
+  /**
+   * The k largest values of each row of a [rows, columns] float block, sorted (larger first,
+   * equal values by the lower column, NaN last): items are rows. p = [x, values, indices, columns,
+   * k]; `indices` is an int32 output. A threshold from a strided sample of the row (its m-th
+   * largest, m chosen so that about 2·k values of the row pass) keeps only a few hundred
+   * candidates, which are sorted by one numeric key each; if fewer than k pass, the row is scanned
+   * again with a lower sample threshold, then with none.
+   */
+  topKRows(heap: Float32Array, p: Float64Array, start: number, end: number): void {
+    const x = p[0] | 0, valuesOut = p[1] | 0, indicesOut = p[2] | 0, columns = p[3] | 0, k = p[4] | 0;
+    const ints = new Int32Array(heap.buffer);
+    const bits = new Uint32Array(heap.buffer);
+    const stride = columns >= 32 * k ? 16 : 1;
+    const samples = Math.floor(columns / stride);
+    // The m-th largest sample lets about 2·k values of the row pass; the 2m-th is the fallback.
+    const m = Math.min(samples, Math.ceil((2 * k) / stride) + 4);
+    const kept = Math.min(samples, 2 * m);
+    const best = new Float32Array(kept); // ascending: best[0] is the kept-th largest sample so far
+    // Sort keys: order-preserving bits of −value (32 bits) above the column (21 bits), < 2⁵³.
+    const columnBits = 2097152; // 2^21
+    const keys = new Float64Array(columns);
+    const byComparator = columns > columnBits;
+    for (let row = start; row < end; row++) {
+      const offset = x + row * columns;
+      const thresholds = [-Infinity, -Infinity];
+      if (stride > 1) {
+        let filled = 0;
+        for (let s = 0; s < samples; s++) {
+          const value = heap[offset + s * stride];
+          if (!(value === value)) continue; // NaN
+          if (filled < kept) {
+            let i = filled++;
+            while (i > 0 && best[i - 1] > value) { best[i] = best[i - 1]; i--; }
+            best[i] = value;
+          } else if (value > best[0]) {
+            let i = 0;
+            while (i + 1 < kept && best[i + 1] < value) { best[i] = best[i + 1]; i++; }
+            best[i] = value;
+          }
+        }
+        if (filled === kept) {
+          thresholds[0] = best[kept - m];
+          thresholds[1] = best[0];
+        }
+      }
+      let count = 0;
+      for (let pass = 0; pass < 3; pass++) {
+        const threshold = pass < 2 ? thresholds[pass] : -Infinity;
+        count = 0;
+        for (let j = 0; j < columns; j++) {
+          const value = heap[offset + j];
+          if (value >= threshold) {
+            // −value's bits, made unsigned-ordered: larger values get smaller keys.
+            const u = bits[offset + j];
+            const ascending = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
+            keys[count++] = (0xffffffff - ascending) * columnBits + j;
+          }
+        }
+        if (count >= k || threshold === -Infinity) break;
+      }
+      const candidates = keys.subarray(0, count);
+      if (byComparator) {
+        candidates.sort((a, b) => heap[offset + (b % columnBits)] - heap[offset + (a % columnBits)] || (a % columnBits) - (b % columnBits));
+      } else {
+        candidates.sort();
+      }
+      const out = row * k;
+      const taken = Math.min(k, count);
+      for (let i = 0; i < taken; i++) {
+        const column = candidates[i] % columnBits;
+        heap[valuesOut + out + i] = heap[offset + column];
+        ints[indicesOut + out + i] = column;
+      }
+      // Fewer than k numbers in the row: the NaN entries follow, lower column first.
+      for (let j = 0, i = taken; i < k && j < columns; j++) {
+        const value = heap[offset + j];
+        if (!(value === value)) {
+          heap[valuesOut + out + i] = value;
+          ints[indicesOut + out + i] = j;
+          i++;
+        }
+      }
+    }
+  },
 } satisfies Record<string, HeapLoop>;
 
 /** Rows per chunk of the `columnSums` loop. */

@@ -54,6 +54,19 @@ export function runWasmKernel(
   return out;
 }
 
+/** Runs tfjs' own wasm kernel `kernelName` and returns all its outputs (e.g. TopK's two). */
+export function runWasmKernelOutputs(
+  kernelName: string,
+  inputs: tf.NamedTensorInfoMap,
+  backend: WasmBackendLike,
+  attrs: tf.NamedAttrMap = {},
+): tf.TensorInfo[] {
+  const config = originalKernel(kernelName);
+  if (config === null) throw new Error(`contrastive-kit wasm patches: kernel '${kernelName}' is not registered for 'wasm'`);
+  const out = config.kernelFunc({ inputs, backend, attrs });
+  return Array.isArray(out) ? out : [out];
+}
+
 /** Frees an intermediate made inside a kernel. */
 export function disposeIntermediate(backend: WasmBackendLike, info: tf.TensorInfo): void {
   backend.disposeData(info.dataId);
