@@ -19,8 +19,7 @@
  * @see notebooks/00-setup.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { HEAP_LOOPS, HeapLoopName } from './heap-pool';
-import { disposeIntermediate, heapFloatOffset, heapPoolFor, runWasmKernel, shapeText, transposeInfo, WasmBackendLike } from './wasm-kernel-utils';
+import { disposeIntermediate, heapFloatOffset, runHeapLoop, runWasmKernel, shapeText, transposeInfo, WasmBackendLike } from './wasm-kernel-utils';
 
 const NAME = 'Conv2DBackpropFilter (contrastive-kit wasm patch)';
 
@@ -61,13 +60,6 @@ interface WindowGeometry {
 /** The loop parameters for an im2col loop from `source` to `target` (heap float offsets). */
 function windowParams(source: number, target: number, g: WindowGeometry): number[] {
   return [source, target, g.inChannels, g.batch, g.height, g.width, g.filterHeight, g.filterWidth, g.outHeight, g.outWidth, g.strideHeight, g.strideWidth];
-}
-
-/** Runs heap loop `name` over `items`: split between the threads where the heap is shared. */
-function runLoop(backend: WasmBackendLike, name: HeapLoopName, params: number[], items: number, anyOutput: tf.TensorInfo): void {
-  const pool = heapPoolFor(backend);
-  if (pool !== null) pool.run(name, params, items);
-  else HEAP_LOOPS[name](new Float32Array((backend.typedArrayFromHeap(anyOutput) as Float32Array).buffer), Float64Array.from(params), 0, items);
 }
 
 export const conv2DBackpropFilterPatch: tf.KernelFunc = ({ inputs, backend: anyBackend, attrs = {} }) => {
@@ -130,15 +122,15 @@ export const conv2DBackpropFilterPatch: tf.KernelFunc = ({ inputs, backend: anyB
     if (rows < outChannels) {
       const patches = keep(backend.makeOutput([1, pixels, rows], 'float32')); // [1, P, kH·kW·inC]
       const dyByChannel = keep(backend.makeOutput([1, outChannels, pixels], 'float32')); // [1, outC, P]
-      runLoop(backend, 'windowsByPixel', windowParams(heapFloatOffset(backend, input), heapFloatOffset(backend, patches), geometry(input, false)), pixels, patches);
-      runLoop(backend, 'transposeRowBlocks', [heapFloatOffset(backend, dy), heapFloatOffset(backend, dyByChannel), pixels, outChannels], Math.ceil(pixels / 64), dyByChannel);
+      runHeapLoop(backend, 'windowsByPixel', windowParams(heapFloatOffset(backend, input), heapFloatOffset(backend, patches), geometry(input, false)), pixels);
+      runHeapLoop(backend, 'transposeRowBlocks', [heapFloatOffset(backend, dy), heapFloatOffset(backend, dyByChannel), pixels, outChannels], Math.ceil(pixels / 64));
       const gradientByChannel = keep(runWasmKernel('BatchMatMul', { a: dyByChannel, b: patches }, backend, { transposeA: false, transposeB: false })); // [1, outC, taps]
       const gradient = keep(transposeInfo(backend, gradientByChannel, [0, 2, 1])); // [1, taps, outC]
       return runWasmKernel('Reshape', { x: gradient }, backend, { shape: [filterHeight, filterWidth, inChannels, outChannels] });
     }
     const xByChannel = keep(transposeInfo(backend, input, [3, 0, 1, 2])); // [inC, batch, usedH, usedW]
     const patches = keep(backend.makeOutput([1, rows, pixels], 'float32')); // [1, kH·kW·inC, P]
-    runLoop(backend, 'windowsByRow', windowParams(heapFloatOffset(backend, xByChannel), heapFloatOffset(backend, patches), geometry(xByChannel, true)), rows, patches);
+    runHeapLoop(backend, 'windowsByRow', windowParams(heapFloatOffset(backend, xByChannel), heapFloatOffset(backend, patches), geometry(xByChannel, true)), rows);
     const dy3d = keep(runWasmKernel('Reshape', { x: dy }, backend, { shape: [1, pixels, outChannels] })); // [1, P, outC]
     const gradient = keep(runWasmKernel('BatchMatMul', { a: patches, b: dy3d }, backend, { transposeA: false, transposeB: false }));
     return runWasmKernel('Reshape', { x: gradient }, backend, { shape: [filterHeight, filterWidth, inChannels, outChannels] });

@@ -10,8 +10,7 @@
  * @see notebooks/00-setup.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { HEAP_LOOPS } from './heap-pool';
-import { heapFloatOffset, heapPoolFor, shapeText, WasmBackendLike } from './wasm-kernel-utils';
+import { heapFloatOffset, runHeapLoop, shapeText, WasmBackendLike } from './wasm-kernel-utils';
 
 const NAME = 'MaxPoolGrad (contrastive-kit wasm patch)';
 
@@ -45,8 +44,6 @@ export const maxPoolGradPatch: tf.KernelFunc = (args) => {
     inHeight, inWidth, channels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padTop, padLeft,
   ];
   // The images are split between the threads (the kit's JS pool on the shared heap), else one loop.
-  const pool = heapPoolFor(backend);
-  if (pool !== null) pool.run('maxPoolGradient', params, batchSize);
-  else HEAP_LOOPS.maxPoolGradient(new Float32Array((backend.typedArrayFromHeap(out) as Float32Array).buffer), Float64Array.from(params), 0, batchSize);
+  runHeapLoop(backend, 'maxPoolGradient', params, batchSize);
   return out;
 };

@@ -10,8 +10,8 @@
  * @see notebooks/00-setup.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { HEAP_LOOPS, SUM_CHUNK_ROWS } from './heap-pool';
-import { heapFloatOffset, heapPoolFor, runWasmKernel, WasmBackendLike } from './wasm-kernel-utils';
+import { SUM_CHUNK_ROWS } from './heap-pool';
+import { heapFloatOffset, runHeapLoop, runWasmKernel, WasmBackendLike } from './wasm-kernel-utils';
 
 const NAME = 'Sum (contrastive-kit wasm patch)';
 
@@ -44,10 +44,7 @@ export const sumPatch: tf.KernelFunc = (args) => {
     const partialsAt = heapFloatOffset(backend, partials);
     if (partialsAt % 2 !== 0) throw new Error(`${NAME}: the partial sums are not 8-byte aligned on the heap`);
     const params = [heapFloatOffset(backend, x), inner, outer, partialsAt];
-    const pool = heapPoolFor(backend);
-    const heap = new Float32Array((backend.typedArrayFromHeap(out) as Float32Array).buffer);
-    if (pool !== null) pool.run('columnSums', params, chunks);
-    else HEAP_LOOPS.columnSums(heap, Float64Array.from(params), 0, chunks);
+    runHeapLoop(backend, 'columnSums', params, chunks);
     const table = new Float64Array((backend.typedArrayFromHeap(partials) as Float32Array).buffer, partialsAt * 4, chunks * inner);
     const totals = new Float64Array(inner);
     for (let chunk = 0; chunk < chunks; chunk++) {

@@ -11,8 +11,7 @@
  * @see notebooks/01-contrastive-loss.ipynb (the first kNN evaluation)
  */
 import * as tf from '@tensorflow/tfjs';
-import { HEAP_LOOPS } from './heap-pool';
-import { heapFloatOffset, heapPoolFor, runWasmKernelOutputs, WasmBackendLike } from './wasm-kernel-utils';
+import { heapFloatOffset, runHeapLoop, runWasmKernelOutputs, WasmBackendLike } from './wasm-kernel-utils';
 
 /** The kernel: inputs {x}, attrs {k, sorted}; outputs [values, indices]. */
 export const topKPatch: tf.KernelFunc = ({ inputs, backend: anyBackend, attrs = {} }) => {
@@ -29,8 +28,6 @@ export const topKPatch: tf.KernelFunc = ({ inputs, backend: anyBackend, attrs = 
   const values = backend.makeOutput(outShape, 'float32');
   const indices = backend.makeOutput(outShape, 'int32');
   const params = [heapFloatOffset(backend, x), heapFloatOffset(backend, values), heapFloatOffset(backend, indices), columns, k];
-  const pool = heapPoolFor(backend);
-  if (pool !== null) pool.run('topKRows', params, rows);
-  else HEAP_LOOPS.topKRows(new Float32Array((backend.typedArrayFromHeap(values) as Float32Array).buffer), Float64Array.from(params), 0, rows);
+  runHeapLoop(backend, 'topKRows', params, rows);
   return [values, indices];
 };

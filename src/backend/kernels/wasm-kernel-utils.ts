@@ -6,7 +6,7 @@
  * intermediates made by calling other kernels must be freed with {@link disposeIntermediate}.
  */
 import * as tf from '@tensorflow/tfjs';
-import { HeapPool, WasmMemoryLike } from './heap-pool';
+import { HEAP_LOOPS, HeapLoopName, HeapPool, WasmMemoryLike } from './heap-pool';
 
 /** The parts of the wasm backend (`BackendWasm`) that the patches use. */
 export interface WasmBackendLike {
@@ -110,6 +110,27 @@ export function heapPoolFor(backend: WasmBackendLike): HeapPool | null {
   if (memory === undefined || threads < 2 || !(memory.buffer instanceof SharedArrayBuffer)) return null;
   if (pool === null || pool.memory !== memory) pool = { memory, pool: new HeapPool(memory, threads) };
   return pool.pool;
+}
+
+/**
+ * Runs heap loop `name` over `items`: split between the threads by the heap pool where the heap
+ * is shared, else in one loop on this thread.
+ *
+ * @param backend the wasm backend.
+ * @param name the loop ({@link HEAP_LOOPS}).
+ * @param params its numbers (heap offsets in floats, sizes).
+ * @param items how many items the loop has (images, rows, chunks…).
+ */
+export function runHeapLoop(backend: WasmBackendLike, name: HeapLoopName, params: number[], items: number): void {
+  const pool = heapPoolFor(backend);
+  if (pool !== null) {
+    pool.run(name, params, items);
+    return;
+  }
+  const wasm = (backend as unknown as ThreadedWasmParts & { wasm?: { HEAPF32?: Float32Array } }).wasm;
+  const heap = wasm?.HEAPF32;
+  if (heap === undefined) throw new Error(`contrastive-kit wasm patches: no heap to run '${name}' on`);
+  HEAP_LOOPS[name](new Float32Array(heap.buffer), Float64Array.from(params), 0, items);
 }
 
 /** Byte offset / 4 of a float32 buffer in the wasm heap (the unit heap loops use). */
