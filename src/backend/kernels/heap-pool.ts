@@ -181,18 +181,24 @@ export const HEAP_LOOPS = {
   },
 
   /**
-   * Transposes a [rows, columns] matrix into [columns, rows], 64 rows at a time so that the reads
-   * stay in cache (3.6× faster than the plain double loop for [173 056, 32]): items are blocks of
-   * 64 rows. p = [source, target, rows, columns].
+   * Transposes a stack of [rows, columns] matrices into [columns, rows] ones, 64 rows at a time so
+   * that the reads stay in cache (3.6× faster than the plain double loop for [173 056, 32]): items
+   * are blocks of 64 rows, matrix after matrix. p = [source, target, rows, columns].
    */
   transposeRowBlocks(heap: Float32Array, p: Float64Array, start: number, end: number): void {
     const source = p[0] | 0, target = p[1] | 0, rows = p[2] | 0, columns = p[3] | 0;
-    for (let block = start; block < end; block++) {
+    const blocksPerMatrix = Math.ceil(rows / 64);
+    const matrixSize = rows * columns;
+    for (let item = start; item < end; item++) {
+      const block = item % blocksPerMatrix;
+      const matrix = (item - block) / blocksPerMatrix;
+      const from0 = source + matrix * matrixSize;
+      const to0 = target + matrix * matrixSize;
       const rowStart = block * 64;
       const rowEnd = Math.min(rows, rowStart + 64);
       for (let c = 0; c < columns; c++) {
-        let to = target + c * rows + rowStart;
-        let from = source + rowStart * columns + c;
+        let to = to0 + c * rows + rowStart;
+        let from = from0 + rowStart * columns + c;
         for (let r = rowStart; r < rowEnd; r++) {
           heap[to++] = heap[from];
           from += columns;
