@@ -168,3 +168,22 @@ test('results written by notebooks are collected into summary.json and summary.m
   assert.match(markdown, /Rows from earlier runs \(not run by this command\): 03-earlier \(written \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
   assert.match(result.stdout, /Results \(.*summary\.md/);
 });
+
+test('a notebook run by tslab computes on the threaded wasm backend (threads from CONTRASTIVE_KIT_THREADS)', () => {
+  const notebooks = path.join(workDir, 'threads');
+  writeNotebookFixture(notebooks, '01-threads', [
+    {
+      code:
+        'import { selectBackend, tf } from "contrastive-kit";\nconst backend = await selectBackend({ force: "wasm" });\n' +
+        'const product = tf.tidy(() => tf.matMul(tf.ones([300, 200]), tf.ones([200, 100])).sum().dataSync()[0]);\n' +
+        'console.log(`threads ${backend.threads}: ${backend.threadsReason}; sum ${product}`);',
+    },
+  ]);
+  const result = spawnSync(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'walkthrough.ts'), '--notebooks-dir', notebooks, '--output-dir', path.join(workDir, 'threads-out'), '--timeout', '120'],
+    { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, CONTRASTIVE_KIT_FAST: '', CONTRASTIVE_KIT_THREADS: '2' } },
+  );
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /threads 2: CONTRASTIVE_KIT_THREADS=2; sum 6000000/);
+});
