@@ -15,7 +15,7 @@
  * a table of per-notebook time and status.
  */
 import { fork } from 'child_process';
-import { threadsPerJob } from 'contrastive-kit';
+import { isFastMode, threadsPerJob } from 'contrastive-kit';
 import * as fs from 'fs';
 import * as path from 'path';
 import { listNotebooks, notebookName } from './lib/notebook-file';
@@ -52,7 +52,7 @@ export interface NotebookRun {
 /** Parses the walkthrough's arguments; errors name the flag and what was expected. */
 export function parseArgs(argv: string[]): WalkthroughOptions {
   const options: WalkthroughOptions = {
-    fast: process.env.CONTRASTIVE_KIT_FAST === '1',
+    fast: isFastMode(),
     timeoutSeconds: NaN,
     keepGoing: false,
     jobs: 1,
