@@ -11,11 +11,13 @@
  *                                               one core per notebook; log lines get a [name] prefix)
  *
  * It stops at the first failing cell and names the notebook, the cell and the error, then prints
- * a table of per-notebook time and status.
+ * a table of per-notebook time and status. It also fails when a figure of an executed copy lacks
+ * a title or an axis title that plotly.js draws (scripts/lib/executed-figures.ts).
  */
 import { fork } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { untitledFigureReport } from './lib/executed-figures';
 import { listNotebooks, notebookName } from './lib/notebook-file';
 import { findJupyterPython } from './lib/python';
 import { summaryMarkdown, writeResultsSummary } from './lib/results-summary';
@@ -209,8 +211,11 @@ async function main(): Promise<number> {
   fs.mkdirSync(options.outputDir, { recursive: true });
   console.log(`walkthrough: ${selected.length} notebook(s), ${options.fast ? 'FAST' : 'full'} mode, timeout ${options.timeoutSeconds} s each${options.jobs > 1 ? `, ${options.jobs} at a time` : ''}`);
   const runs = await runAll(selected, options);
-  const failed = runs.some((r) => r.status !== 'ok');
   const executed = runs.filter((r) => r.status !== 'skipped').map((r) => path.join(options.outputDir, `${r.notebook}.ipynb`)).filter((f) => fs.existsSync(f));
+  // Every figure must carry titles plotly.js 4 draws (a plain-string title is silently dropped).
+  const untitled = untitledFigureReport(executed);
+  if (untitled.length) console.error(`\nwalkthrough: figures without a drawn title or axis title:\n  ${untitled.join('\n  ')}`);
+  const failed = runs.some((r) => r.status !== 'ok') || untitled.length > 0;
   const python = findJupyterPython();
   if (python) {
     signNotebooks(python, executed);

@@ -14,6 +14,7 @@ export * from './trustworthiness';
 export * from './layout-agreement';
 export * from './thumbnails';
 export * from './figure';
+export * from './figure-layout';
 export { figureToSvg } from './static-svg';
 export type { StaticSvgOptions } from './static-svg';
 export { plotlyVersion, resetPlotlyLibrary } from './plotly-bundle';
