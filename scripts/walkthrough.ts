@@ -208,6 +208,14 @@ async function main(): Promise<number> {
     console.error(`walkthrough: no notebook in ${options.notebooksDir} matches ${options.filters.join(', ') || '(any)'}`);
     return 2;
   }
+  // Jupyter signs the executed copies at the end; a CONTRASTIVE_KIT_PYTHON without Jupyter stops the run before it starts.
+  let python: string | null;
+  try {
+    python = findJupyterPython();
+  } catch (error) {
+    console.error(`walkthrough: ${(error as Error).message}`);
+    return 2;
+  }
   fs.mkdirSync(options.outputDir, { recursive: true });
   console.log(`walkthrough: ${selected.length} notebook(s), ${options.fast ? 'FAST' : 'full'} mode, timeout ${options.timeoutSeconds} s each${options.jobs > 1 ? `, ${options.jobs} at a time` : ''}`);
   const runs = await runAll(selected, options);
@@ -216,7 +224,6 @@ async function main(): Promise<number> {
   const untitled = untitledFigureReport(executed);
   if (untitled.length) console.error(`\nwalkthrough: figures without a drawn title or axis title:\n  ${untitled.join('\n  ')}`);
   const failed = runs.some((r) => r.status !== 'ok') || untitled.length > 0;
-  const python = findJupyterPython();
   if (python) {
     signNotebooks(python, executed);
     console.log(`\nSigned the executed copies with ${python}'s Jupyter, so their figures run when opened.`);
