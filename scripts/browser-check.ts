@@ -27,7 +27,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { createCellRunner } from 'contrastive-kit';
+import { createCellRunner, PLOTLY_INLINE_MARKER } from 'contrastive-kit';
 import { cellSource, readNotebook, writeNotebook } from './lib/notebook-file';
 import { BUILD_DIR, REPO_ROOT } from './lib/repo';
 
@@ -51,7 +51,7 @@ const HTML = path.join(OUT_DIR, 'viz-figures.html');
 const SCREENSHOT = path.join(BUILD_DIR, 'umap-figure.png');
 const PYTHON = '/usr/bin/python3';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const LIBRARY_MARKER = '__ckPlotlyReady = !!window.Plotly';
+const LIBRARY_MARKER = PLOTLY_INLINE_MARKER;
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

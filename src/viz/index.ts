@@ -17,7 +17,7 @@ export * from './figure';
 export * from './figure-layout';
 export { figureToSvg } from './static-svg';
 export type { StaticSvgOptions } from './static-svg';
-export { plotlyVersion, resetPlotlyLibrary } from './plotly-bundle';
+export { PLOTLY_INLINE_MARKER, PLOTLY_KERNEL_NAME, plotlyLibraryPath, plotlyServedFileName, plotlyVersion, resetPlotlyLibrary } from './plotly-bundle';
 export * from './plot-display';
 export * from './embedding-scatter';
 export * from './embedding-evolution';
