@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { dirtyNotebooks } from './clean-notebooks';
+import { checkSourceNotebooks, dirtyNotebooks } from './clean-notebooks';
 import { cleanNotebook, KERNELSPEC, LANGUAGE_INFO, listNotebooks, readNotebook, serializeNotebook, Notebook } from './lib/notebook-file';
 import { NOTEBOOKS_DIR } from './lib/repo';
 
@@ -73,9 +73,9 @@ test('readNotebook names the file and the problem', () => {
   fs.rmSync(folder, { recursive: true, force: true });
 });
 
-test('the committed source notebooks are clean and name the tslab kernel', () => {
+test('the source notebooks as git stores them are clean and name the tslab kernel', () => {
   const files = listNotebooks(NOTEBOOKS_DIR);
   assert.ok(files.length >= 1);
-  assert.deepEqual(dirtyNotebooks(NOTEBOOKS_DIR), []);
+  assert.deepEqual(checkSourceNotebooks().dirty, []);
   for (const file of files) assert.equal((readNotebook(file).metadata.kernelspec as { name: string }).name, 'tslab');
 });
