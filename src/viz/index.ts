@@ -1,7 +1,8 @@
 /**
  * Visualisation: seeded UMAP and PCA views with a trustworthiness score, and figures (plotly.js,
- * inlined once per notebook, offline) that render in Jupyter, in executed notebook copies, as a
- * static picture where scripts do not run, and as a summary line in logs.
+ * offline: inlined with a kernel's first figure, otherwise loaded from the kit's kernelspec that
+ * Jupyter serves) with titles plotly.js draws, that render in Jupyter, in executed notebook copies,
+ * as a static picture where scripts do not run, and as a summary line in logs.
  */
 export * from './layout-2d';
 export * from './umap';

@@ -141,8 +141,9 @@ export function markPlotlyLibrarySent(): void {
 }
 
 /**
- * Makes the next figure carry plotly.js again. Use it after clearing the output of the cell that
- * showed the notebook's first figure (that output held the library), then re-run a figure cell.
+ * Makes the next figure carry plotly.js inline again, e.g. before drawing a figure whose output
+ * you will copy out of the notebook on its own. In Jupyter no call is needed: a figure that finds
+ * no plotly.js on the page loads it from the kit's kernelspec.
  */
 export function resetPlotlyLibrary(): void {
   librarySent = false;
