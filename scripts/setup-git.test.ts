@@ -42,6 +42,7 @@ test('setup-git configures the clean filter; git then stores a saved notebook wi
     const result = configureNotebookFilter(repo, absoluteCommand);
     assert.equal(result.configured, true, result.message);
     assert.equal(git('config', '--get', `filter.${FILTER_NAME}.required`).trim(), 'true');
+    assert.equal(git('config', '--get', `filter.${FILTER_NAME}.smudge`).trim(), 'cat', 'a required filter needs a smudge command, or checkouts fail');
     assert.equal(notebookFilterActive(repo, 'notebooks/01-example.ipynb'), true);
 
     git('add', '.gitattributes', 'notebooks/01-example.ipynb');
@@ -51,6 +52,12 @@ test('setup-git configures the clean filter; git then stores a saved notebook wi
     assert.deepEqual(checkSourceNotebooks(path.join(repo, 'notebooks'), repo), { mode: 'git', dirty: [], localOutputs: [file] });
     git('commit', '-q', '-m', 'notebook');
     assert.equal(git('status', '--porcelain'), '', 'a saved notebook with outputs is not a change for git');
+    // Checking the notebook out again (as git pull, git stash or git checkout do) works and writes the clean form.
+    fs.rmSync(file);
+    git('checkout', '--', 'notebooks/01-example.ipynb');
+    assert.equal(fs.readFileSync(file, 'utf8'), serializeNotebook(cleanNotebook(savedNotebook())));
+    fs.writeFileSync(file, JSON.stringify(savedNotebook()));
+    git('add', 'notebooks/01-example.ipynb');
 
     // Staged without the filter (e.g. `git -c filter...clean=cat add`): nb:check fails on it.
     git('-c', `filter.${FILTER_NAME}.clean=cat`, 'add', '--renormalize', 'notebooks/01-example.ipynb');

@@ -18,7 +18,8 @@ function git(repo: string, args: string[]): { ok: boolean; out: string } {
 }
 
 /**
- * Configures the notebook clean filter in `repo`'s git config (`filter.<name>.clean`, `required`).
+ * Configures the notebook clean filter in `repo`'s git config (`filter.<name>.clean`, `smudge`
+ * (`cat`), `required`).
  *
  * @param repo the repository folder.
  * @param command the clean command (default {@link FILTER_COMMAND}, relative to the work tree).
@@ -29,7 +30,9 @@ export function configureNotebookFilter(repo: string, command = FILTER_COMMAND):
   if (!inside.ok || inside.out !== 'true') {
     return { configured: false, message: `setup-git: ${repo} is not a git work tree (${inside.out.split('\n')[0] || 'no git'}); notebooks are not filtered, so keep them clean with npm run nb:clean before committing` };
   }
-  for (const [key, value] of [[`filter.${FILTER_NAME}.clean`, command], [`filter.${FILTER_NAME}.required`, 'true']]) {
+  // `required` makes git stop rather than store a notebook unfiltered; git then also needs a smudge
+  // command (checkout, pull), which changes nothing.
+  for (const [key, value] of [[`filter.${FILTER_NAME}.clean`, command], [`filter.${FILTER_NAME}.smudge`, 'cat'], [`filter.${FILTER_NAME}.required`, 'true']]) {
     const set = git(repo, ['config', key, value]);
     if (!set.ok) return { configured: false, message: `setup-git: could not set ${key} (${set.out.split('\n')[0]}); notebooks are not filtered` };
   }
