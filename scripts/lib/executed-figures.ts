@@ -2,7 +2,7 @@
  * The figures of executed notebooks, read back from their outputs: every display output that
  * carries `application/vnd.plotly.v1+json` (what `showFigure` sends). Used to check that every
  * figure the notebooks draw has a title and axis titles plotly.js 4 draws (the walkthrough checks
- * its executed copies; scripts/executed-figures.test.ts checks build/notebooks/).
+ * its executed copies; executed-figures.test.ts beside this file checks build/notebooks/).
  */
 import { figureTitleProblems, type Figure } from 'contrastive-kit';
 import { notebookName, readNotebook } from './notebook-file';

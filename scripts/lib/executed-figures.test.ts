@@ -8,9 +8,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { executedFigures, untitledFigureReport } from './lib/executed-figures';
-import { listNotebooks, notebookName, writeNotebook, type Notebook } from './lib/notebook-file';
-import { BUILD_DIR, NOTEBOOKS_DIR } from './lib/repo';
+import { executedFigures, untitledFigureReport } from './executed-figures';
+import { listNotebooks, notebookName, writeNotebook, type Notebook } from './notebook-file';
+import { BUILD_DIR, NOTEBOOKS_DIR } from './repo';
 
 const EXECUTED_DIR = path.join(BUILD_DIR, 'notebooks');
 const executed = fs.existsSync(EXECUTED_DIR) ? listNotebooks(EXECUTED_DIR) : [];
