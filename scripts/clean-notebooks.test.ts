@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { dirtyNotebooks } from './clean-notebooks';
-import { cleanNotebook, listNotebooks, readNotebook, serializeNotebook, Notebook } from './lib/notebook-file';
+import { checkSourceNotebooks, dirtyNotebooks } from './clean-notebooks';
+import { cleanNotebook, KERNELSPEC, LANGUAGE_INFO, listNotebooks, readNotebook, serializeNotebook, Notebook } from './lib/notebook-file';
 import { NOTEBOOKS_DIR } from './lib/repo';
 
 function executedNotebook(): Notebook {
@@ -25,19 +25,30 @@ function executedNotebook(): Notebook {
   };
 }
 
-test('cleaning strips outputs, execution counts and volatile metadata, keeps tags, adds ids', () => {
-  const clean = cleanNotebook(executedNotebook());
+test('cleaning strips outputs, execution counts, volatile metadata and cell ids (nbformat 4.4), keeps tags', () => {
+  const executed = executedNotebook();
+  executed.nbformat_minor = 5;
+  executed.cells.forEach((cell, i) => { cell.id = `cell-${i}`; });
+  executed.cells[1].metadata.trusted = true;
+  const clean = cleanNotebook(executed);
   const code = clean.cells[1];
   assert.deepEqual(code.outputs, []);
   assert.equal(code.execution_count, null);
   assert.deepEqual(code.metadata, { tags: ['keep-me'] });
-  assert.match(String(code.id), /^[0-9a-f]{8}$/);
+  assert.equal('id' in code || 'id' in clean.cells[0], false);
   assert.deepEqual(clean.cells[0].source, ['# Title\n', 'text']);
-  assert.deepEqual(Object.keys(clean.metadata).sort(), ['kernelspec', 'language_info']);
-  assert.equal(clean.nbformat_minor, 5);
+  assert.deepEqual(clean.metadata, { kernelspec: KERNELSPEC, language_info: LANGUAGE_INFO });
+  assert.equal(clean.nbformat_minor, 4);
 });
 
-test('cleaning is idempotent and keeps existing ids', () => {
+test("the clean metadata is what the tslab kernel reports (classic Notebook would otherwise mark the notebook changed on open)", () => {
+  // tslab 1.0.22's kernel_info reply, as the installed package builds it.
+  const { JupyterHandlerImpl } = require('tslab/dist/jupyter') as { JupyterHandlerImpl: new (...args: unknown[]) => { handleKernel(): { language_info: unknown } } };
+  const reply = JupyterHandlerImpl.prototype.handleKernel.call({ isJs: false });
+  assert.deepEqual(reply.language_info, LANGUAGE_INFO);
+});
+
+test('cleaning is idempotent', () => {
   const once = cleanNotebook(executedNotebook());
   const twice = cleanNotebook(JSON.parse(serializeNotebook(once)));
   assert.equal(serializeNotebook(twice), serializeNotebook(once));
@@ -62,9 +73,9 @@ test('readNotebook names the file and the problem', () => {
   fs.rmSync(folder, { recursive: true, force: true });
 });
 
-test('the committed source notebooks are clean and name the tslab kernel', () => {
+test('the source notebooks as git stores them are clean and name the tslab kernel', () => {
   const files = listNotebooks(NOTEBOOKS_DIR);
   assert.ok(files.length >= 1);
-  assert.deepEqual(dirtyNotebooks(NOTEBOOKS_DIR), []);
+  assert.deepEqual(checkSourceNotebooks().dirty, []);
   for (const file of files) assert.equal((readNotebook(file).metadata.kernelspec as { name: string }).name, 'tslab');
 });

@@ -6,7 +6,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { installKernel, kernelPointsHere } from './lib/kernel';
+import { installKernel, kernelIsCurrent } from './lib/kernel';
 import { notebookName } from './lib/notebook-file';
 import { requireJupyterPython } from './lib/python';
 import { BUILD_DIR } from './lib/repo';
@@ -16,7 +16,7 @@ import { parseArgs, selectNotebooks, summaryTable, NotebookRun } from './walkthr
 const options = parseArgs(process.argv.slice(2));
 const outputDir = path.join(BUILD_DIR, 'jupyter');
 const python = requireJupyterPython();
-if (!kernelPointsHere(python)) installKernel(python);
+if (!kernelIsCurrent(python)) installKernel(python);
 const selected = selectNotebooks(options);
 fs.mkdirSync(outputDir, { recursive: true });
 const runs: NotebookRun[] = [];

@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import writeFileAtomic from 'write-file-atomic';
 import { listNotebooks, notebookName, readNotebook, cellSource } from './lib/notebook-file';
-import { findJupyterPython } from './lib/python';
+import { requireJupyterPython } from './lib/python';
 import { BUILD_DIR } from './lib/repo';
 import { RESULT_COLUMNS, resultCells, type ResultsSummary } from './lib/results-summary';
 
@@ -86,11 +86,7 @@ export function buildReport(python: string, files: string[], reportDir: string, 
 }
 
 if (require.main === module) {
-  const python = findJupyterPython();
-  if (!python) {
-    console.error('report: needs Jupyter (nbconvert); see README, "Running the notebooks interactively in Jupyter"');
-    process.exit(2);
-  }
+  const python = requireJupyterPython();
   try {
     const files = listNotebooks(path.join(BUILD_DIR, 'notebooks'));
     const index = buildReport(python, files, path.join(BUILD_DIR, 'report'), path.join(BUILD_DIR, 'results'));

@@ -12,12 +12,14 @@
  *                                               unless you set it; log lines get a [name] prefix)
  *
  * It stops at the first failing cell and names the notebook, the cell and the error, then prints
- * a table of per-notebook time and status.
+ * a table of per-notebook time and status. It also fails when a figure of an executed copy lacks
+ * a title or an axis title that plotly.js draws (scripts/lib/executed-figures.ts).
  */
 import { fork } from 'child_process';
 import { isFastMode, threadsPerJob } from 'contrastive-kit';
 import * as fs from 'fs';
 import * as path from 'path';
+import { untitledFigureReport } from './lib/executed-figures';
 import { listNotebooks, notebookName } from './lib/notebook-file';
 import { findJupyterPython } from './lib/python';
 import { summaryMarkdown, writeResultsSummary } from './lib/results-summary';
@@ -210,13 +212,23 @@ async function main(): Promise<number> {
     console.error(`walkthrough: no notebook in ${options.notebooksDir} matches ${options.filters.join(', ') || '(any)'}`);
     return 2;
   }
+  // Jupyter signs the executed copies at the end; a CONTRASTIVE_KIT_PYTHON without Jupyter stops the run before it starts.
+  let python: string | null;
+  try {
+    python = findJupyterPython();
+  } catch (error) {
+    console.error(`walkthrough: ${(error as Error).message}`);
+    return 2;
+  }
   fs.mkdirSync(options.outputDir, { recursive: true });
   const sharing = options.jobs > 1 ? `, ${options.jobs} at a time (${process.env.CONTRASTIVE_KIT_THREADS || threadsPerJob(options.jobs)} wasm thread(s) each)` : '';
   console.log(`walkthrough: ${selected.length} notebook(s), ${options.fast ? 'FAST' : 'full'} mode, timeout ${options.timeoutSeconds} s each${sharing}`);
   const runs = await runAll(selected, options);
-  const failed = runs.some((r) => r.status !== 'ok');
   const executed = runs.filter((r) => r.status !== 'skipped').map((r) => path.join(options.outputDir, `${r.notebook}.ipynb`)).filter((f) => fs.existsSync(f));
-  const python = findJupyterPython();
+  // Every figure must carry titles plotly.js 4 draws (a plain-string title is silently dropped).
+  const untitled = untitledFigureReport(executed);
+  if (untitled.length) console.error(`\nwalkthrough: figures without a drawn title or axis title:\n  ${untitled.join('\n  ')}`);
+  const failed = runs.some((r) => r.status !== 'ok') || untitled.length > 0;
   if (python) {
     signNotebooks(python, executed);
     console.log(`\nSigned the executed copies with ${python}'s Jupyter, so their figures run when opened.`);

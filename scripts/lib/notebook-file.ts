@@ -1,7 +1,6 @@
 /**
  * Reading, cleaning and writing Jupyter notebooks (nbformat v4 JSON) for the scripts.
  */
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import writeFileAtomic from 'write-file-atomic';
@@ -75,16 +74,40 @@ export function writeNotebook(file: string, notebook: Notebook): void {
 }
 
 /**
+ * The `language_info` the tslab 1.0.22 kernel reports. Classic Notebook copies the kernel's
+ * `language_info` into the notebook when the kernel starts and marks the notebook "(unsaved
+ * changes)" if it differs, so source notebooks carry exactly this.
+ */
+export const LANGUAGE_INFO = {
+  codemirror_mode: { mode: 'typescript', name: 'javascript', typescript: true },
+  file_extension: '.ts',
+  mimetype: 'text/typescript',
+  name: 'typescript',
+  version: '3.7.2',
+};
+
+/**
+ * The nbformat minor version of source notebooks: 4.4, whose cells have no `id`. Classic
+ * Notebook 6.4 creates cells without ids; in a 4.5 notebook, nbformat adds ids to those cells
+ * when the file is read back, which breaks the signature Jupyter saved with it, and the notebook
+ * reopens "Not Trusted" after a learner adds a cell. In 4.4 a saved notebook stays trusted.
+ * (JupyterLab and Notebook 7 read 4.4 and write 4.5 with ids; the clean filter turns that back.)
+ */
+export const SOURCE_NBFORMAT_MINOR = 4;
+
+/**
  * The clean form of a source notebook: no outputs, no execution counts, no volatile cell
- * metadata (execution timing, collapsed/scrolled state), the kit's kernelspec, sources as lines.
+ * metadata (execution timing, collapsed/scrolled state, trust marks), no cell ids (nbformat 4.4,
+ * see {@link SOURCE_NBFORMAT_MINOR}), the kit's kernelspec and the kernel's {@link LANGUAGE_INFO},
+ * sources as lines.
  */
 export function cleanNotebook(notebook: Notebook): Notebook {
-  const cells = notebook.cells.map((cell, index) => {
+  const cells = notebook.cells.map((cell) => {
     const metadata = { ...cell.metadata };
-    for (const key of ['execution', 'collapsed', 'scrolled', 'ExecuteTime', 'jupyter']) delete metadata[key];
-    const id = typeof cell.id === 'string' && cell.id ? cell.id : cellId(index, cellSource(cell));
-    const clean: NotebookCell = { id, ...cell, metadata, source: toLines(cellSource(cell)) };
-    clean.id = id;
+    for (const key of ['execution', 'collapsed', 'scrolled', 'ExecuteTime', 'jupyter', 'trusted']) delete metadata[key];
+    const { id: _id, attachments, ...rest } = cell;
+    const clean: NotebookCell = { ...rest, metadata, source: toLines(cellSource(cell)) };
+    if (cell.cell_type !== 'code' && attachments !== undefined && Object.keys(attachments as object).length > 0) clean.attachments = attachments;
     if (cell.cell_type === 'code') {
       clean.outputs = [];
       clean.execution_count = null;
@@ -94,19 +117,13 @@ export function cleanNotebook(notebook: Notebook): Notebook {
     }
     return clean;
   });
-  const language_info = { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' };
   return {
     ...notebook,
     nbformat: 4,
-    nbformat_minor: Math.max(5, notebook.nbformat_minor ?? 5),
+    nbformat_minor: SOURCE_NBFORMAT_MINOR,
     cells,
-    metadata: { kernelspec: KERNELSPEC, language_info },
+    metadata: { kernelspec: KERNELSPEC, language_info: LANGUAGE_INFO },
   };
-}
-
-/** A stable cell id (nbformat ≥ 4.5 requires one) from the cell's position and source. */
-export function cellId(index: number, source: string): string {
-  return createHash('sha1').update(`${index}:${source}`).digest('hex').slice(0, 8);
 }
 
 /** The kit's notebooks (`notebooks/NN-name.ipynb`) in teaching order. */

@@ -65,7 +65,8 @@ export function showMarkdown(markdown: string): void {
  * a column header with `sortable: true` — and as aligned text in logs.
  *
  * @param rows the table rows; keys of the first row are the columns.
- * @param options.digits decimals for numbers (default 4); `caption`; `sortable` (default false).
+ * @param options.digits decimals for numbers (default 4); `timeDigits` for time columns such as
+ *   'seconds' or 'ms / step' (default 1); `caption`; `sortable` (default false).
  */
 export function showTable(rows: ReadonlyArray<Record<string, unknown>>, options: TableOptions = {}): void {
   showBundle(tableBundle(rows, options));

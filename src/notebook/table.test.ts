@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as vm from 'node:vm';
-import { tableBundle } from './table';
+import { isTimeColumn, tableBundle } from './table';
 
 const rows = [
   { loss: 'triplet', 'kNN top-1': '84.90 %', alignment: 0.52, steps: 900 },
@@ -58,4 +58,26 @@ test('tableBundle names bad arguments', () => {
   assert.throws(() => tableBundle('rows' as never), /showTable: 'rows' must be an array of objects/);
   assert.throws(() => tableBundle([null as never]), /'rows\[0\]' must be an object, got null/);
   assert.throws(() => tableBundle(rows, { digits: -1 }), /'digits' must be an integer in \[0, 20\], got -1/);
+});
+
+test('time columns (seconds, ms) print timeDigits decimals, other columns digits', () => {
+  const timed = [
+    { strategy: 'random', steps: 540, seconds: 6.0107, 'ms / step': 11.1931, 'easy share': 0.81234 },
+    { strategy: 'all', steps: 420, seconds: 6.04, 'ms / step': 14.381, 'easy share': 0.5 },
+  ];
+  const text = tableBundle(timed)['text/plain'] as string;
+  assert.match(text, /random    540    6\.0      11\.2       0\.8123/);
+  assert.match(text, /all       420    6\.0      14\.4       0\.5000/);
+  const html = tableBundle(timed, { timeDigits: 2, sortable: true })['text/html'] as string;
+  assert.match(html, /<td data-sort="6\.0107">6\.01<\/td><td data-sort="11\.1931">11\.19<\/td>/);
+  assert.throws(() => tableBundle(timed, { timeDigits: 1.5 }), /'timeDigits' must be an integer in \[0, 20\], got 1\.5/);
+});
+
+test('isTimeColumn reads time units as words in the header', () => {
+  for (const header of ['seconds', 'train seconds', 'training seconds', 'train s', 'ms / step', 'time (s)', 'wall time (min)', 'Seconds']) {
+    assert.equal(isTimeColumn(header), true, header);
+  }
+  for (const header of ['steps', 'loss', 'kNN top-1', 'mean squared distance', 'dissimilar / similar', 'epochs', 'alignment', "1-NN top-1 (Euclidean)"]) {
+    assert.equal(isTimeColumn(header), false, header);
+  }
 });

@@ -12,8 +12,14 @@ import type { MimeBundle } from './tslab-adapter';
 
 /** Options of {@link tableBundle} and `showTable`. */
 export interface TableOptions {
-  /** Decimals for non-integer numbers (default 4). */
+  /** Decimals for non-integer numbers (default 4); time columns use `timeDigits`. */
   digits?: number;
+  /**
+   * Decimals for non-integer numbers in time columns (default 1): columns whose header names a
+   * time unit as a word — `seconds`, `s`, `sec`, `ms`, e.g. 'train seconds', 'ms / step' (see
+   * {@link isTimeColumn}).
+   */
+  timeDigits?: number;
   /** A caption above the table. */
   caption?: string;
   /** Click a column header to sort by it (numbers numerically, text alphabetically). Default false. */
@@ -46,6 +52,16 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/**
+ * Whether a column holds times, by its header: a word `s`, `sec`, `secs`, `second(s)`, `ms`,
+ * `millisecond(s)`, `minutes` or `min` ('seconds', 'train s', 'ms / step', 'time (s)'; not 'steps').
+ *
+ * @param header the column header.
+ */
+export function isTimeColumn(header: string): boolean {
+  return /(?:^|[^\p{L}\d])(?:s|secs?|seconds?|ms|milliseconds?|min|minutes?)(?:$|[^\p{L}\d])/iu.test(header);
+}
+
 /** The number a cell sorts by: numbers as they are, text such as "85.81 %" or "-0.3" by its value. */
 function sortKey(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
@@ -61,39 +77,42 @@ function sortKey(value: unknown): string | undefined {
  * columns).
  *
  * @param rows the table rows; the keys of the first row are the columns.
- * @param options digits, caption, sortable.
+ * @param options digits (time columns: timeDigits), caption, sortable.
  */
 export function tableBundle(rows: ReadonlyArray<Record<string, unknown>>, options: TableOptions = {}): MimeBundle {
   if (!Array.isArray(rows)) throw new Error(`showTable: 'rows' must be an array of objects, got ${typeof rows}`);
   const digits = options.digits ?? 4;
   if (!Number.isInteger(digits) || digits < 0 || digits > 20) throw new Error(`showTable: 'digits' must be an integer in [0, 20], got ${digits}`);
+  const timeDigits = options.timeDigits ?? 1;
+  if (!Number.isInteger(timeDigits) || timeDigits < 0 || timeDigits > 20) throw new Error(`showTable: 'timeDigits' must be an integer in [0, 20], got ${timeDigits}`);
   rows.forEach((row, index) => {
     if (row === null || typeof row !== 'object') throw new Error(`showTable: 'rows[${index}]' must be an object, got ${row === null ? 'null' : typeof row}`);
   });
   const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
-  const cell = (value: unknown) =>
-    typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(digits) : String(value ?? '');
-  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const decimals = new Map(columns.map((c) => [c, isTimeColumn(c) ? timeDigits : digits]));
+  const cell = (value: unknown, column: string) =>
+    typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(decimals.get(column)) : String(value ?? '');
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c], c).length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
   const text = [
     ...(options.caption ? [options.caption] : []),
     line(columns),
     line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map((r) => line(columns.map((c) => cell(r[c])))),
+    ...rows.map((r) => line(columns.map((c) => cell(r[c], c)))),
   ].join('\n');
 
   const sortable = options.sortable === true && rows.length > 1;
   tableCounter += 1;
   const id = `ck-table-${process.pid}-${Date.now().toString(36)}-${tableCounter}`;
-  const td = (value: unknown) => {
+  const td = (value: unknown, column: string) => {
     const key = sortable ? sortKey(value) : undefined;
-    return `<td${key === undefined ? '' : ` data-sort="${key}"`}>${escapeHtml(cell(value))}</td>`;
+    return `<td${key === undefined ? '' : ` data-sort="${key}"`}>${escapeHtml(cell(value, column))}</td>`;
   };
   const table =
     `<table${sortable ? ` id="${id}" class="ck-sortable"` : ''}>` +
     (options.caption ? `<caption>${escapeHtml(options.caption)}${sortable ? ' <small>(click a column header to sort)</small>' : ''}</caption>` : '') +
     `<thead><tr>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>` +
-    rows.map((r) => `<tr>${columns.map((c) => td(r[c])).join('')}</tr>`).join('') +
+    rows.map((r) => `<tr>${columns.map((c) => td(r[c], c)).join('')}</tr>`).join('') +
     '</tbody></table>';
   const html = sortable
     ? `${SORTABLE_STYLE}${table}<script>(function () {\n${tablesortSource()}` +

@@ -5,14 +5,15 @@
  * @see notebooks/06-design-your-own-loss.ipynb
  */
 import { Figure, plainNumbers, plotColor, PlotTrace } from './figure';
+import { figureLayout } from './figure-layout';
 import { describe } from './inputs';
 import { CurveSeries, toCurveSeries } from './training-curves';
 
-/** Options shared by {@link barChart} and {@link lineChart}. */
+/** Options of {@link barChart} and {@link lineChart}: the titles are required (plain text). */
 export interface ChartOptions {
-  title?: string;
-  xTitle?: string;
-  yTitle?: string;
+  title: string;
+  xTitle: string;
+  yTitle: string;
   /** Logarithmic x axis (line charts: temperatures, queue sizes). */
   logX?: boolean;
   width?: number;
@@ -24,12 +25,12 @@ export interface ChartOptions {
  *
  * @param categories the group labels, e.g. ['contrastive', 'triplet', 'InfoNCE']. // [numCategories]
  * @param series `{ 'kNN top-1': [...], 'linear probe': [...] }`, each with one value per category.
- * @param options titles and size.
+ * @param options `title`, `xTitle`, `yTitle` (required) and size.
  * @example
- * showFigure(barChart(['raw pixels', 'triplet', 'MoCo'], { 'kNN top-1 (%)': [78.9, 84.1, 86.0] }, { yTitle: 'accuracy (%)' }));
+ * showFigure(barChart(['raw pixels', 'triplet', 'MoCo'], { 'kNN top-1 (%)': [78.9, 84.1, 86.0] }, { title: 'kNN top-1 by embedding', xTitle: 'embedding', yTitle: 'accuracy (%)' }));
  * @see notebooks/06-design-your-own-loss.ipynb
  */
-export function barChart(categories: readonly string[], series: Record<string, ArrayLike<number>>, options: ChartOptions = {}): Figure {
+export function barChart(categories: readonly string[], series: Record<string, ArrayLike<number>>, options: ChartOptions): Figure {
   const fn = 'barChart';
   if (!Array.isArray(categories) || categories.length === 0 || categories.some((c) => typeof c !== 'string')) {
     throw new Error(`${fn}: 'categories' must be a non-empty array of strings, got ${describe(categories)}`);
@@ -41,15 +42,16 @@ export function barChart(categories: readonly string[], series: Record<string, A
   });
   return {
     data,
-    layout: {
-      title: { text: options.title ?? '' },
-      barmode: 'group',
-      width: options.width ?? 720,
-      height: options.height ?? 420,
-      xaxis: { title: { text: options.xTitle ?? '' }, type: 'category' },
-      yaxis: { title: { text: options.yTitle ?? '' } },
-      showlegend: list.length > 1,
-    },
+    layout: figureLayout(
+      {
+        title: options?.title,
+        width: options?.width,
+        height: options?.height,
+        axes: { x: { title: options?.xTitle, type: 'category' }, y: options?.yTitle },
+        layout: { barmode: 'group', showlegend: list.length > 1 },
+      },
+      fn,
+    ),
   };
 }
 
@@ -58,10 +60,10 @@ export function barChart(categories: readonly string[], series: Record<string, A
  *
  * @param x the x values. // [numPoints]
  * @param series `{ name: values }` or `[{ name, y, dashed? }]`, each with one value per x.
- * @param options titles, `logX`, size.
+ * @param options `title`, `xTitle`, `yTitle` (required), `logX`, size.
  * @see notebooks/05-moco.ipynb
  */
-export function lineChart(x: ArrayLike<number>, series: Record<string, ArrayLike<number>> | CurveSeries[], options: ChartOptions = {}): Figure {
+export function lineChart(x: ArrayLike<number>, series: Record<string, ArrayLike<number>> | CurveSeries[], options: ChartOptions): Figure {
   const fn = 'lineChart';
   if (x === null || typeof x !== 'object' || typeof x.length !== 'number' || x.length === 0) throw new Error(`${fn}: 'x' must be a non-empty array of numbers, got ${describe(x)}`);
   const list = toCurveSeries(series, fn);
@@ -71,13 +73,15 @@ export function lineChart(x: ArrayLike<number>, series: Record<string, ArrayLike
   });
   return {
     data,
-    layout: {
-      title: { text: options.title ?? '' },
-      width: options.width ?? 720,
-      height: options.height ?? 420,
-      xaxis: { title: { text: options.xTitle ?? '' }, ...(options.logX ? { type: 'log' } : {}) },
-      yaxis: { title: { text: options.yTitle ?? '' } },
-    },
+    layout: figureLayout(
+      {
+        title: options?.title,
+        width: options?.width,
+        height: options?.height,
+        axes: { x: { title: options?.xTitle, ...(options?.logX ? { type: 'log' } : {}) }, y: options?.yTitle },
+      },
+      fn,
+    ),
   };
 }
 
@@ -103,7 +107,7 @@ export interface TripletCounts {
  * showFigure(tripletCountsChart(monitor.tripletCounts));
  * @see notebooks/02-triplet-loss.ipynb
  */
-export function tripletCountsChart(history: readonly TripletCounts[], options: ChartOptions & { fractions?: boolean } = {}): Figure {
+export function tripletCountsChart(history: readonly TripletCounts[], options: Partial<ChartOptions> & { fractions?: boolean } = {}): Figure {
   const fn = 'tripletCountsChart';
   if (!Array.isArray(history) || history.length === 0) throw new Error(`${fn}: 'history' must be a non-empty array of { step, easy, semiHard, hard }`);
   history.forEach((h, i) => {
@@ -130,12 +134,14 @@ export function tripletCountsChart(history: readonly TripletCounts[], options: C
   }));
   return {
     data,
-    layout: {
-      title: { text: options.title ?? 'Triplets by difficulty' },
-      width: options.width ?? 720,
-      height: options.height ?? 420,
-      xaxis: { title: { text: options.xTitle ?? 'step' } },
-      yaxis: { title: { text: options.yTitle ?? (fractions ? 'fraction of triplets' : 'triplets') }, ...(fractions ? { range: [0, 1] } : {}) },
-    },
+    layout: figureLayout(
+      {
+        title: options.title ?? 'Triplets by difficulty',
+        width: options.width,
+        height: options.height,
+        axes: { x: options.xTitle ?? 'step', y: { title: options.yTitle ?? (fractions ? 'fraction of triplets' : 'triplets'), ...(fractions ? { range: [0, 1] } : {}) } },
+      },
+      fn,
+    ),
   };
 }

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Figure, plainNumbers, plotColor, PlotTrace } from './figure';
+import { figureLayout } from './figure-layout';
 import { checkInteger, checkPositive, describe, toNumberArray } from './inputs';
 import { Layout2D } from './layout-2d';
 import { grayscalePngDataUri } from './thumbnails';
@@ -114,15 +115,16 @@ export function embeddingScatter(layout: Layout2D, options: EmbeddingScatterOpti
   const [xTitle, yTitle] = options.axisTitles ?? ['UMAP 1', 'UMAP 2'];
   const figure: Figure = {
     data,
-    layout: {
-      title: { text: options.title ?? 'Embedding (2-D)' },
-      width: options.width ?? 760,
-      height: options.height ?? 560,
-      hovermode: 'closest',
-      xaxis: { title: { text: xTitle }, zeroline: false },
-      yaxis: { title: { text: yTitle }, zeroline: false },
-      legend: { itemsizing: 'constant' },
-    },
+    layout: figureLayout(
+      {
+        title: options.title ?? 'Embedding (2-D)',
+        width: options.width ?? 760,
+        height: options.height ?? 560,
+        axes: { x: { title: xTitle, zeroline: false }, y: { title: yTitle, zeroline: false } },
+        layout: { hovermode: 'closest', legend: { itemsizing: 'constant' } },
+      },
+      fn,
+    ),
   };
   if (options.images) {
     const maxImages = checkInteger(options.maxImages ?? 5000, fn, 'maxImages', 0);

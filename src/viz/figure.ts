@@ -68,6 +68,39 @@ export function axisTitle(layout: Record<string, unknown> | undefined, axisKey: 
   return '';
 }
 
+/**
+ * What a figure lacks in titles: a figure title, and a title on every axis a trace is drawn on
+ * (hidden axes excepted). Empty when the figure is fully titled. A title counts only in the
+ * `{ text }` form plotly.js 4 draws; a plain-string title is reported as not drawn.
+ *
+ * @param figure the figure (e.g. the `application/vnd.plotly.v1+json` of a notebook output).
+ * @returns one line per problem, e.g. `"no title on axis yaxis2"`.
+ * @see notebooks/01-contrastive-loss.ipynb
+ */
+export function figureTitleProblems(figure: Figure): string[] {
+  const problems: string[] = [];
+  const layout = (figure?.layout ?? {}) as Record<string, unknown>;
+  const drawn = (title: unknown) =>
+    title !== null && typeof title === 'object' && typeof (title as { text?: unknown }).text === 'string' && (title as { text: string }).text.trim() !== '';
+  if (typeof layout.title === 'string') problems.push('the figure title is a plain string, which plotly.js 4 does not draw');
+  else if (!drawn(layout.title)) problems.push('no figure title');
+  const axes = new Set<string>();
+  for (const trace of figure?.data ?? []) {
+    if (trace.type !== undefined && !['scatter', 'scattergl', 'bar', 'histogram', 'box', 'heatmap'].includes(trace.type)) continue;
+    for (const key of ['xaxis', 'yaxis'] as const) {
+      const id = typeof trace[key] === 'string' && /^[xy](?:[2-9]|[1-9]\d+)?$/.test(trace[key] as string) ? (trace[key] as string) : key[0];
+      axes.add(`${id[0]}axis${id.slice(1)}`);
+    }
+  }
+  for (const key of [...axes].sort()) {
+    const axis = layout[key] as { title?: unknown; visible?: unknown } | undefined;
+    if (axis?.visible === false) continue;
+    if (typeof axis?.title === 'string') problems.push(`the title of ${key} is a plain string, which plotly.js 4 does not draw`);
+    else if (!drawn(axis?.title)) problems.push(`no title on axis ${key}`);
+  }
+  return problems;
+}
+
 /** Rounds to `digits` significant digits (smaller JSON for big scatter plots). */
 export function roundTo(value: number, digits = 5): number {
   if (!Number.isFinite(value) || value === 0) return value;
@@ -97,6 +130,16 @@ export function plainFigure(figure: Figure, fn: string): Figure {
     if (typeof value === 'number' && !Number.isFinite(value)) return null; // JSON has no NaN/Infinity
     return value;
   };
+  const layout = (figure.layout ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(layout)) {
+    const title = key === 'title' ? layout.title : /^[xy]axis\d*$/.test(key) ? (layout[key] as { title?: unknown } | null)?.title : undefined;
+    if (typeof title === 'string') {
+      throw new Error(
+        `${fn}: 'layout.${key === 'title' ? 'title' : `${key}.title`}' is a plain string, which plotly.js 4 does not draw: ` +
+          `build the layout with figureLayout({ title, axes }) or plotFigure(traces, { title, axes }), or write { text: '${title.replace(/'/g, "\\'")}' }`,
+      );
+    }
+  }
   const { extras: _extras, ...rest } = figure;
   return plain(rest) as Figure;
 }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { expectClose } from '../notebook/assertions';
+import { figureTitleProblems } from './figure';
 import { barChart, lineChart, tripletCountsChart } from './charts';
 import { alignLayout, embeddingEvolution } from './embedding-evolution';
 import { embeddingScatter } from './embedding-scatter';
@@ -89,10 +90,13 @@ test('lossAndGradientCurves: the gradient panel is dL/dd (d for d²/2, −(m −
 });
 
 test('barChart, lineChart and tripletCountsChart check lengths; triplet fractions sum to 1', () => {
-  const bars = barChart(['a', 'b'], { acc: [1, 2], probe: [3, 4] });
+  const titles = { title: 'accuracy', xTitle: 'loss', yTitle: '%' };
+  const bars = barChart(['a', 'b'], { acc: [1, 2], probe: [3, 4] }, titles);
   assert.deepEqual(bars.data.map((t) => t.type), ['bar', 'bar']);
-  assert.throws(() => barChart(['a', 'b'], { acc: [1] }), /barChart: series 'acc' must have one value per category \(2\), got 1/);
-  const lines = lineChart([0.05, 0.1, 0.2], { top1: [80, 84, 82] }, { logX: true });
+  assert.throws(() => barChart(['a', 'b'], { acc: [1] }, titles), /barChart: series 'acc' must have one value per category \(2\), got 1/);
+  assert.throws(() => barChart(['a', 'b'], { acc: [1, 2] }, { ...titles, xTitle: '' }), /barChart: 'axes.x.title' must be a non-empty string, got ''/);
+  assert.throws(() => barChart(['a', 'b'], { acc: [1, 2] }, undefined as never), /barChart: 'title' must be a non-empty string, got undefined/);
+  const lines = lineChart([0.05, 0.1, 0.2], { top1: [80, 84, 82] }, { ...titles, logX: true });
   assert.equal((lines.layout?.xaxis as { type: string }).type, 'log');
   const counts = tripletCountsChart([{ step: 0, easy: 1, semiHard: 2, hard: 1 }, { step: 10, easy: 3, semiHard: 1, hard: 0 }]);
   const sums = [0, 1].map((i) => counts.data.reduce((s, t) => s + (t.y as number[])[i], 0));
@@ -110,4 +114,22 @@ test('imageGridHtml and neighbourGridRows: one image per cell, green/red frames 
   assert.equal((html.match(/<img src="data:image\/png;base64,/g) ?? []).length, 3);
   assert.match(html, /<caption[^>]*>neighbours<\/caption>/);
   assert.throws(() => imageGridHtml([{ images: [{ pixels: [1] }] }], { width: 2 }), /imageGridHtml: 'rows'\[0\].images\[0\].pixels must hold 2×2 = 4 values, got 1/);
+});
+
+test('every figure builder titles the figure and each axis its traces use, in the { text } form', () => {
+  const evolution = embeddingEvolution([{ label: 'a', layout }, { label: 'b', layout }], { labels: [0, 1, 0, 1] });
+  const figures = {
+    embeddingScatter: embeddingScatter(layout, { labels: [1, 0, 1, 0] }),
+    embeddingEvolution: evolution,
+    trainingCurves: trainingCurves({ loss: [3, 2, 1] }),
+    lossAndGradientCurves: lossAndGradientCurves([{ name: 'd²/2', loss: (d) => (d * d) / 2 }], { points: 3 }),
+    barChart: barChart(['a'], { acc: [1] }, { title: 't', xTitle: 'x', yTitle: 'y' }),
+    lineChart: lineChart([1, 2], { acc: [1, 2] }, { title: 't', xTitle: 'x', yTitle: 'y' }),
+    tripletCountsChart: tripletCountsChart([{ step: 0, easy: 1, semiHard: 1, hard: 1 }]),
+  };
+  for (const [name, figure] of Object.entries(figures)) {
+    assert.deepEqual(figureTitleProblems(figure), [], name);
+    assert.equal(typeof (figure.layout?.title as { text?: unknown }).text, 'string', name);
+  }
+  assert.equal((figures.lossAndGradientCurves.layout?.yaxis2 as { title: { text: string } }).title.text, 'gradient dL/dd');
 });

@@ -1,7 +1,8 @@
 /**
  * Visualisation: seeded UMAP and PCA views with a trustworthiness score, and figures (plotly.js,
- * inlined once per notebook, offline) that render in Jupyter, in executed notebook copies, as a
- * static picture where scripts do not run, and as a summary line in logs.
+ * offline: inlined with a kernel's first figure, otherwise loaded from the kit's kernelspec that
+ * Jupyter serves) with titles plotly.js draws, that render in Jupyter, in executed notebook copies,
+ * as a static picture where scripts do not run, and as a summary line in logs.
  */
 export * from './layout-2d';
 export * from './umap';
@@ -14,9 +15,10 @@ export * from './trustworthiness';
 export * from './layout-agreement';
 export * from './thumbnails';
 export * from './figure';
+export * from './figure-layout';
 export { figureToSvg } from './static-svg';
 export type { StaticSvgOptions } from './static-svg';
-export { plotlyVersion, resetPlotlyLibrary } from './plotly-bundle';
+export { PLOTLY_INLINE_MARKER, PLOTLY_KERNEL_NAME, plotlyLibraryPath, plotlyServedFileName, plotlyVersion, resetPlotlyLibrary } from './plotly-bundle';
 export * from './plot-display';
 export * from './embedding-scatter';
 export * from './embedding-evolution';

@@ -7,6 +7,7 @@
  * @see notebooks/01-contrastive-loss.ipynb
  */
 import { Figure, plainNumbers, plotColor, PlotTrace } from './figure';
+import { figureLayout } from './figure-layout';
 import { checkInteger, describe } from './inputs';
 
 /** One loss to plot. */
@@ -93,16 +94,20 @@ export function lossAndGradientCurves(curves: LossCurve[], options: LossCurvesOp
   const xTitle = options.xTitle ?? 'distance d';
   return {
     data,
-    layout: {
-      title: { text: options.title ?? 'Loss and gradient against distance' },
-      width: options.width ?? 900,
-      height: options.height ?? 420,
-      xaxis: { domain: [0, 0.45], title: { text: xTitle }, anchor: 'y' },
-      yaxis: { title: { text: 'loss L(d)' }, anchor: 'x' },
-      xaxis2: { domain: [0.55, 1], title: { text: xTitle }, anchor: 'y2' },
-      yaxis2: { title: { text: 'gradient dL/dd' }, anchor: 'x2', zeroline: true },
-      shapes,
-      annotations,
-    },
+    layout: figureLayout(
+      {
+        title: options.title ?? 'Loss and gradient against distance',
+        width: options.width ?? 900,
+        height: options.height ?? 420,
+        axes: {
+          x: { title: xTitle, domain: [0, 0.45], anchor: 'y' },
+          y: { title: 'loss L(d)', anchor: 'x' },
+          x2: { title: xTitle, domain: [0.55, 1], anchor: 'y2' },
+          y2: { title: 'gradient dL/dd', anchor: 'x2', zeroline: true },
+        },
+        layout: { shapes, annotations },
+      },
+      fn,
+    ),
   };
 }

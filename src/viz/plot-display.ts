@@ -4,10 +4,12 @@
  *
  * - `application/vnd.plotly.v1+json`: the figure JSON, for front-ends with a plotly renderer
  *   (VS Code, JupyterLab with the plotly extension);
- * - `text/html`: a div holding a static SVG picture of the figure, plus scripts that load the
- *   inlined plotly.js (first figure of the notebook only) and replace the picture by the live,
- *   interactive figure. Where scripts do not run (an untrusted notebook, GitHub), the sanitised
- *   HTML still shows the static picture (an `<img>` with an SVG data URI);
+ * - `text/html`: a div holding a static SVG picture of the figure, plus scripts that replace the
+ *   picture by the live, interactive figure. plotly.js comes inlined with the first figure of each
+ *   kernel process; any figure that finds no plotly.js on the page (after a reload, reopening or a
+ *   kernel restart) loads it from the Jupyter server, which serves it from the kit's kernelspec
+ *   (see plotly-bundle.ts). Where scripts do not run (an untrusted notebook, GitHub), the
+ *   sanitised HTML still shows the static picture (an `<img>` with an SVG data URI);
  * - `text/plain`: a one-line summary, which is also what plain Node (tests, CI logs) prints.
  *
  * The message goes out through `writeDisplayData` (src/notebook/tslab-adapter.ts), the one
@@ -17,7 +19,7 @@
  */
 import { MimeBundle, writeDisplayData } from '../notebook/tslab-adapter';
 import { Figure, FigureExtras, figureTitle, plainFigure } from './figure';
-import { markPlotlyLibrarySent, plotlyLibraryPending, plotlyLibraryScript, scriptSafe } from './plotly-bundle';
+import { markPlotlyLibrarySent, plotlyLibraryPending, plotlyLibraryScript, plotlyLoaderFunction, scriptSafe } from './plotly-bundle';
 import { figureToSvg } from './static-svg';
 
 /** Options of {@link showFigure} and {@link figureMimeBundle}. */
@@ -82,11 +84,15 @@ function figureScript(id: string, figure: Figure, extras: FigureExtras): string 
     });
     plot.on('plotly_unhover', function () { box.style.display = 'none'; });
   }
-  function draw() {
+  function draw(attempt) {
     var root = document.getElementById(id);
-    if (!root || root.getAttribute('data-ck-drawn')) return;
+    // A front-end may run the script before it attaches the output to the page: try again shortly.
+    if (!root) { if ((attempt || 0) < 100) setTimeout(function () { draw((attempt || 0) + 1); }, 100); return; }
+    if (root.getAttribute('data-ck-drawn')) return;
     root.setAttribute('data-ck-drawn', '1');
     root.style.position = 'relative';
+    var note = root.querySelector('.ck-missing');
+    if (note) note.parentNode.removeChild(note);
     var plot = document.createElement('div');
     plot.className = 'ck-plot';
     root.appendChild(plot);
@@ -99,18 +105,23 @@ function figureScript(id: string, figure: Figure, extras: FigureExtras): string 
       root.setAttribute('data-ck-ready', '1');
     });
   }
-  var queue = window.__ckPlotlyQueue = window.__ckPlotlyQueue || [];
-  queue.push(draw);
-  setTimeout(function () {
-    var root = document.getElementById(id);
-    if (root && !window.Plotly && !root.querySelector('.ck-missing')) {
+  function missing(reason) {
+    var figures = document.querySelectorAll('.ck-figure');
+    for (var i = 0; i < figures.length; i++) {
+      var root = figures[i];
+      if (root.getAttribute('data-ck-drawn') || root.querySelector('.ck-missing')) continue;
       var note = document.createElement('div');
       note.className = 'ck-missing';
       note.style.cssText = 'font:12px sans-serif;color:#a00';
-      note.textContent = 'Interactive figure not drawn: plotly.js is not on this page (it travels with the notebook\\'s first figure; re-run that cell, or call resetPlotlyLibrary() and re-run this one). The static picture stays.';
+      note.textContent = 'Interactive figure not drawn: plotly.js is not on this page and could not be loaded (' + reason + '). ' +
+        'In Jupyter, run npm run kernel:install (it puts plotly.js next to the TypeScript kernel), then re-run this cell. The static picture stays.';
       root.appendChild(note);
     }
-  }, 20000);
+  }
+  var queue = window.__ckPlotlyQueue = window.__ckPlotlyQueue || [];
+  queue.push(draw);
+  // No plotly.js on the page (yet): once the outputs around this one have run, load it from Jupyter.
+  if (!window.Plotly) setTimeout(function () { (${plotlyLoaderFunction()})(missing); }, 0);
 })();
 </script>`;
 }

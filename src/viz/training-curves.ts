@@ -6,6 +6,7 @@
  * @see notebooks/02-triplet-loss.ipynb
  */
 import { Figure, plainNumbers, plotColor, PlotTrace } from './figure';
+import { figureLayout } from './figure-layout';
 import { checkPositive, describe } from './inputs';
 
 /** A horizontal line to compare curves against. */
@@ -100,14 +101,18 @@ export function trainingCurves(series: Record<string, ArrayLike<number>> | Curve
   });
   return {
     data,
-    layout: {
-      title: { text: options.title ?? 'Training curves' },
-      width: options.width ?? 720,
-      height: options.height ?? 420,
-      xaxis: { title: { text: options.xTitle ?? 'step' } },
-      yaxis: { title: { text: options.yTitle ?? 'loss' }, ...(options.logY ? { type: 'log' } : {}) },
-      shapes: lines.map((line) => ({ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: line.y, y1: line.y, line: { color: line.color ?? '#7f7f7f', dash: 'dash', width: 1.5 } })),
-      annotations: lines.map((line) => ({ xref: 'paper', x: 1, xanchor: 'right', yref: 'y', y: line.y, yanchor: 'bottom', text: line.label, showarrow: false, font: { size: 11, color: line.color ?? '#7f7f7f' } })),
-    },
+    layout: figureLayout(
+      {
+        title: options.title ?? 'Training curves',
+        width: options.width,
+        height: options.height,
+        axes: { x: options.xTitle ?? 'step', y: { title: options.yTitle ?? 'loss', ...(options.logY ? { type: 'log' } : {}) } },
+        layout: {
+          shapes: lines.map((line) => ({ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: line.y, y1: line.y, line: { color: line.color ?? '#7f7f7f', dash: 'dash', width: 1.5 } })),
+          annotations: lines.map((line) => ({ xref: 'paper', x: 1, xanchor: 'right', yref: 'y', y: line.y, yanchor: 'bottom', text: line.label, showarrow: false, font: { size: 11, color: line.color ?? '#7f7f7f' } })),
+        },
+      },
+      fn,
+    ),
   };
 }
