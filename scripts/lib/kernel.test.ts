@@ -12,8 +12,11 @@ const python = findJupyterPython();
 
 test('installKernel registers tslab with plotly.js beside kernel.json and removes a jslab of this repo', { skip: python ? false : 'no Python with Jupyter here (CI has one)' }, () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-kernel-test-'));
-  const saved = process.env.JUPYTER_DATA_DIR;
+  const saved = { data: process.env.JUPYTER_DATA_DIR, home: process.env.HOME };
+  // Jupyter also lists ~/.local/share/jupyter/kernels whatever JUPYTER_DATA_DIR says, where a
+  // kernel:install of this very clone (CI runs one before the tests) would count as current.
   process.env.JUPYTER_DATA_DIR = dataDir;
+  process.env.HOME = dataDir;
   try {
     // What `tslab install` leaves: a JavaScript kernel starting this repo's tslab.
     const jslab = path.join(dataDir, 'kernels', 'jslab');
@@ -31,8 +34,10 @@ test('installKernel registers tslab with plotly.js beside kernel.json and remove
     fs.rmSync(path.join(folder, plotlyServedFileName()));
     assert.equal(kernelIsCurrent(python!), false, 'a kernelspec without this plotly.js is outdated');
   } finally {
-    if (saved === undefined) delete process.env.JUPYTER_DATA_DIR;
-    else process.env.JUPYTER_DATA_DIR = saved;
+    if (saved.data === undefined) delete process.env.JUPYTER_DATA_DIR;
+    else process.env.JUPYTER_DATA_DIR = saved.data;
+    if (saved.home === undefined) delete process.env.HOME;
+    else process.env.HOME = saved.home;
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
