@@ -378,7 +378,8 @@ export class HeapPool {
    * @param items how many items (images, rows, floats) the task has.
    * @throws the first error a share threw.
    */
-  run(name: HeapLoopName, params: LoopParams, items: number, perShare = Math.ceil(items / this.threads)): void {
+  run(name: HeapLoopName, params: LoopParams, items: number): void {
+    const perShare = Math.ceil(items / this.threads);
     if (params.length > MAX_PARAMS) throw new Error(`HeapPool.run: at most ${MAX_PARAMS} params, got ${params.length}`);
     const loop = HEAP_LOOPS[name];
     for (let i = 0; i < params.length; i++) this.params[i] = params[i];
