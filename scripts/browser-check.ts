@@ -23,13 +23,15 @@
  *     kernel has already sent it) one more figure cell runs and its figure is interactive and
  *     titled (plotly.js loaded from the kernelspec Jupyter serves). A control shows the trust
  *     problem this avoids: a 4.5 notebook with cell ids reopens untrusted after an added cell, the
- *     same notebook in 4.4 does not.
+ *     same notebook in 4.4 does not;
+ *  9. optional, with CONTRASTIVE_KIT_JUPYTER7_PYTHON (a Python with `notebook` 7 and `jupyterlab`,
+ *     which Debian 12 does not package): the same steps in Notebook 7 and in JupyterLab.
  *
  * It saves a screenshot of the UMAP figure to build/umap-figure.png (for the README).
  *
  * Usage (after `npm run build`): npx ts-node -T scripts/browser-check.ts
  * Needs: Debian packages chromium, jupyter-notebook and jupyter-nbconvert, /usr/bin/python3.
- * Environment: CHROMIUM_PATH overrides /usr/bin/chromium.
+ * Environment: CHROMIUM_PATH overrides /usr/bin/chromium; CONTRASTIVE_KIT_JUPYTER7_PYTHON enables check 9.
  * Ends with "N passed, M failed" and exits 1 when a check failed.
  */
 import { execFileSync } from 'child_process';
@@ -269,6 +271,8 @@ function checkSigning(): void {
 }
 
 const LIVE_NOTEBOOK = '01-contrastive-loss.ipynb';
+/** The figures notebook 01 draws in fast mode: every one must show up, interactive and titled. */
+const LIVE_FIGURES = 5;
 const LIVE_DIR = path.join(OUT_DIR, 'jupyter');
 /** The whole live-Jupyter check stops after this long (server, kernel, Run All in fast mode, reloads). */
 const LIVE_BUDGET_MS = 8 * 60_000;
@@ -447,7 +451,7 @@ async function checkLiveJupyter(leaks: string[]): Promise<void> {
     if (!run.ok) return;
     await pollPage(page, () => Array.from(document.querySelectorAll('.ck-figure') as ArrayLike<any>).every((r: any) => r.getAttribute('data-ck-ready') === '1'), 60_000);
     const afterRun = await page.evaluate(figureStates, '.ck-figure');
-    check(figuresOk(afterRun), 'after Run All every figure is interactive (plotly _fullLayout, .main-svg) with its title and axis titles drawn', describeFigures(afterRun));
+    check(afterRun.length === LIVE_FIGURES && figuresOk(afterRun), `after Run All all ${LIVE_FIGURES} figures are interactive (plotly _fullLayout, .main-svg) with their titles and axis titles drawn`, describeFigures(afterRun));
 
     await page.evaluate(() => {
       const cell = Jupyter.notebook.insert_cell_at_bottom('code');
@@ -502,6 +506,194 @@ async function checkLiveJupyter(leaks: string[]): Promise<void> {
   }
 }
 
+/** Python for the optional Notebook 7 / JupyterLab check (not in Debian 12; e.g. a venv with `pip install notebook`). */
+const JUPYTER7_PYTHON = process.env.CONTRASTIVE_KIT_JUPYTER7_PYTHON;
+
+/** Waits until the server reports the notebook's kernel idle (front-end independent: the REST API). */
+async function waitForIdleKernel(server: NotebookServer, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      const sessions = (await (await fetch(`${server.baseUrl}api/sessions?token=${server.token}`)).json()) as Array<{ kernel?: { execution_state?: string } }>;
+      if (sessions.length > 0 && sessions.every((s) => s.kernel?.execution_state === 'idle')) return true;
+    } catch {
+      // not ready yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
+}
+
+/** Clicks `label` (exact text) in the menu-bar menu `menu` of a JupyterLab-style front-end. */
+async function clickMenu(page: Page, menu: string, label: string): Promise<void> {
+  await page.locator('.lm-MenuBar-item', { hasText: new RegExp(`^${menu}$`) }).first().click();
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await page.locator('.lm-Menu:not(.lm-MenuBar) .lm-Menu-item').filter({ has: page.locator('.lm-Menu-itemLabel', { hasText: new RegExp(`^${escaped}$`) }) }).first().click();
+}
+
+/**
+ * Saves a JupyterLab-style notebook (shortcut, else File menu) and waits until the file on disk
+ * has (or, with `withOutputs` false, has no) outputs; returns whether it does. It reads the file
+ * itself, not through the server: jupyter_server 2 renames a notebook it reads while a save is
+ * writing it to `*.invalid`.
+ */
+async function saveLabNotebook(page: Page, file: string, withOutputs: boolean): Promise<boolean> {
+  const savedAsWanted = async (ms: number) => {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      try {
+        const notebook = JSON.parse(fs.readFileSync(file, 'utf8')) as Notebook;
+        const outputs = notebook.cells.reduce((sum, cell) => sum + (cell.outputs?.length ?? 0), 0);
+        if (withOutputs ? outputs > 0 : outputs === 0) return true;
+      } catch {
+        // being written: read again
+      }
+    }
+    return false;
+  };
+  await page.locator('.jp-Notebook .jp-Cell .jp-InputPrompt').first().click(); // the notebook is the active document
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+s');
+  if (await savedAsWanted(15_000)) return true;
+  await clickMenu(page, 'File', 'Save Notebook');
+  return savedAsWanted(15_000);
+}
+
+/** Scrolls a JupyterLab-style notebook (it renders only the cells in view) to `where`. */
+async function scrollNotebook(page: Page, where: 'top' | 'bottom' | 'down'): Promise<boolean> {
+  return page.evaluate((to) => {
+    const outer = document.querySelector('.jp-WindowedPanel-outer') as any;
+    if (!outer) return false;
+    const before = outer.scrollTop;
+    outer.scrollTop = to === 'top' ? 0 : to === 'bottom' ? outer.scrollHeight : before + 700;
+    return outer.scrollTop !== before;
+  }, where);
+}
+
+/** Waits until the last code cell shows an execution count (Run All reached the end) or a cell shows an error. */
+async function waitForLabRun(page: Page, ms: number): Promise<{ ok: boolean; detail: string }> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    await scrollNotebook(page, 'bottom');
+    const state = await page.evaluate(() => {
+      const errors = document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]').length;
+      const prompts = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt') as ArrayLike<any>).map((p: any) => String(p.textContent).trim());
+      return { errors, last: prompts[prompts.length - 1] ?? '' };
+    });
+    if (state.errors > 0) return { ok: false, detail: `${state.errors} error output(s)` };
+    if (/^\[\d+\]:$/.test(state.last)) return { ok: true, detail: `last code cell ${state.last}` };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return { ok: false, detail: `not finished within ${ms / 1000} s` };
+}
+
+/** The figures of a JupyterLab-style notebook, scrolling through it so every output is rendered once. */
+async function collectLabFigures(page: Page, ms = 120_000): Promise<ReturnType<typeof figureStates>> {
+  const seen = new Map<string, ReturnType<typeof figureStates>[number]>();
+  const deadline = Date.now() + ms;
+  await scrollNotebook(page, 'top');
+  for (let step = 0; step < 200 && Date.now() < deadline; step++) {
+    await waitForFigures(page, Math.min(30_000, Math.max(1000, deadline - Date.now())));
+    for (const state of await page.evaluate(figureStates, '.ck-figure')) if (!seen.has(state.title || `#${seen.size}`)) seen.set(state.title || `#${seen.size}`, state);
+    if (!(await scrollNotebook(page, 'down'))) break;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  return [...seen.values()];
+}
+
+/** Waits until every figure on the page (none is fine) has drawn or given up with its note. */
+async function waitForFigures(page: Page, ms = 30_000): Promise<void> {
+  await pollPage(page, () => {
+    const roots = Array.from(document.querySelectorAll('.ck-figure') as ArrayLike<any>);
+    return roots.every((r: any) => r.getAttribute('data-ck-ready') === '1' || r.querySelector('.ck-missing'));
+  }, ms);
+}
+
+/**
+ * Optional check 9 (CONTRASTIVE_KIT_JUPYTER7_PYTHON set): the same learner steps in Notebook 7 and
+ * JupyterLab, driven through their menus: Run All, reload with saved outputs, then outputs
+ * cleared, reload and one more figure cell.
+ */
+async function checkJupyterServerFrontEnds(python: string, leaks: string[]): Promise<void> {
+  const source = readNotebook(path.join(NOTEBOOKS_DIR, LIVE_NOTEBOOK));
+  const figureCell = source.cells.findIndex((c) => c.cell_type === 'code' && /showPlot\(/.test(cellSource(c)) && !/function showPlot/.test(cellSource(c)));
+  for (const app of ['notebook7', 'jupyterlab'] as const) {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), `ck-${app}-`));
+    const root = path.join(OUT_DIR, app);
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.mkdirSync(root, { recursive: true });
+    fs.copyFileSync(path.join(NOTEBOOKS_DIR, LIVE_NOTEBOOK), path.join(root, LIVE_NOTEBOOK));
+    // Autosave off (as in the classic check): an autosave racing our save fails one of them.
+    const settings = path.join(home, 'lab-settings');
+    fs.mkdirSync(path.join(settings, '@jupyterlab', 'docmanager-extension'), { recursive: true });
+    fs.writeFileSync(path.join(settings, '@jupyterlab', 'docmanager-extension', 'plugin.jupyterlab-settings'), JSON.stringify({ autosave: false }));
+    const { env } = isolatedJupyter(home, {
+      CONTRASTIVE_KIT_FAST: '1',
+      CONTRASTIVE_KIT_RESULTS_DIR: path.join(home, 'results'),
+      CONTRASTIVE_KIT_CHECKPOINTS: path.join(home, 'checkpoints'),
+      JUPYTERLAB_SETTINGS_DIR: settings,
+    });
+    withEnv(env, () => {
+      installKernel(python);
+      signNotebooks(python, [path.join(root, LIVE_NOTEBOOK)]);
+    });
+    let server: NotebookServer | null = null;
+    let context: BrowserContext | null = null;
+    try {
+      server = await startNotebookServer({ python, rootDir: root, env, app });
+      context = await chromium.launchPersistentContext(path.join(home, 'chromium'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1300, height: 1000 } });
+      await blockNetwork(context, leaks);
+      const page = context.pages()[0] ?? (await context.newPage());
+      page.on('dialog', (dialog) => void dialog.accept()); // "leave the page?" on reload
+      await page.goto(server.notebookUrl(LIVE_NOTEBOOK));
+      await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 90_000 });
+      const idle = await waitForIdleKernel(server, 90_000);
+      await new Promise((resolve) => setTimeout(resolve, 2000)); // the page connects to the kernel
+      await clickMenu(page, 'Run', 'Run All Cells');
+      const run = await waitForLabRun(page, 300_000);
+      const afterRun = await collectLabFigures(page);
+      check(idle && run.ok && afterRun.length === LIVE_FIGURES && figuresOk(afterRun), `${app}: Run All (fast mode), every figure interactive and titled`, `${run.detail}; ${describeFigures(afterRun)}`);
+      const saved = await saveLabNotebook(page, path.join(root, LIVE_NOTEBOOK), true);
+      await page.reload();
+      await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 90_000 });
+      await waitForIdleKernel(server, 30_000);
+      await pollPage(page, () => document.querySelectorAll('.ck-figure').length > 0, 30_000);
+      const afterReload = await collectLabFigures(page);
+      check(saved && afterReload.length === afterRun.length && figuresOk(afterReload), `${app}: after saving and reloading the saved figures are interactive`, `saved ${saved}; ${describeFigures(afterReload)}`);
+      await clickMenu(page, 'Edit', 'Clear Outputs of All Cells');
+      await saveLabNotebook(page, path.join(root, LIVE_NOTEBOOK), false);
+      await page.reload();
+      await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 90_000 });
+      await waitForIdleKernel(server, 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 2000)); // the page reconnects to the kernel
+      const bare = await page.evaluate(() => typeof window.Plotly);
+      const cell = page.locator('.jp-Notebook .jp-Cell').nth(figureCell);
+      await cell.scrollIntoViewIfNeeded();
+      await cell.locator('.jp-InputArea-editor').click();
+      await page.keyboard.press('Shift+Enter');
+      await pollPage(page, () => document.querySelectorAll('.ck-figure').length > 0, 120_000);
+      await waitForFigures(page);
+      const states = await page.evaluate(figureStates, '.ck-figure');
+      const load = await page.evaluate(() => window.__ckPlotlyLoad || null);
+      check(
+        bare === 'undefined' && states.length === 1 && figuresOk(states) && !!load && load.loaded === true,
+        `${app}: outputs cleared and reloaded (no plotly.js on the page), one more figure cell draws interactive and titled, plotly.js from the kernelspec`,
+        `plotly before ${bare}; ${describeFigures(states)}; load ${JSON.stringify(load)}`,
+      );
+    } catch (error) {
+      const shot = path.join(OUT_DIR, `${app}-failure.png`);
+      await context?.pages()[0]?.screenshot({ path: shot }).catch(() => undefined);
+      check(false, `${app}: the check ran to the end`, `${String((error as Error).message).split('\n').slice(0, 3).join(' ')} (screenshot ${path.relative(REPO_ROOT, shot)})`);
+      if (server) console.error(server.log().split('\n').slice(-40).join('\n'));
+    } finally {
+      await context?.close().catch(() => undefined);
+      await server?.stop();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  }
+}
+
 async function main(): Promise<number> {
   fs.mkdirSync(OUT_DIR, { recursive: true });
   if (!fs.existsSync(CHROMIUM)) {
@@ -546,6 +738,8 @@ async function main(): Promise<number> {
   }
   checkSigning();
   await checkLiveJupyter(leaks);
+  if (JUPYTER7_PYTHON) await checkJupyterServerFrontEnds(JUPYTER7_PYTHON, leaks);
+  else console.log('(Notebook 7 / JupyterLab not checked: set CONTRASTIVE_KIT_JUPYTER7_PYTHON to a Python that has notebook 7 and jupyterlab)');
   check(leaks.length === 0, 'no request left localhost', leaks.slice(0, 5).join(', '));
   console.log(`\n${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;

@@ -63,8 +63,13 @@ export interface NotebookServer {
 
 /** Options of {@link startNotebookServer}. */
 export interface NotebookServerOptions {
-  /** A Python with the classic `notebook` package (Notebook 6.x). */
+  /** A Python with Jupyter: the `notebook` package (6.x classic, or 7.x), or `jupyterlab`. */
   python: string;
+  /**
+   * Which front-end: `notebook6` (classic Notebook 6.x, the default), `notebook7` (Notebook 7 on
+   * jupyter_server) or `jupyterlab`.
+   */
+  app?: 'notebook6' | 'notebook7' | 'jupyterlab';
   /** The folder the server shows. */
   rootDir: string;
   /** The environment (see {@link isolatedJupyter}). */
@@ -85,17 +90,20 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /**
- * Starts `python -m notebook` on 127.0.0.1 with a random token and waits until `/api/status`
- * answers. Adds `--allow-root` when running as root. Throws, with the server's log, when it
- * exits or does not answer in time.
+ * Starts `python -m notebook` (or `-m jupyterlab`) on 127.0.0.1 with a random token and waits
+ * until `/api/status` answers. Adds `--allow-root` when running as root. Throws, with the
+ * server's log, when it exits or does not answer in time.
  */
 export async function startNotebookServer(options: NotebookServerOptions): Promise<NotebookServer> {
   const port = await freePort();
   const token = randomBytes(16).toString('hex');
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const app = options.app ?? 'notebook6';
+  // Notebook 6 is its own server; Notebook 7 and JupyterLab run on jupyter_server, whose options differ.
+  const serverArgs = app === 'notebook6' ? [`--NotebookApp.token=${token}`, `--notebook-dir=${options.rootDir}`] : [`--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${options.rootDir}`];
   const args = [
-    '-m', 'notebook', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0',
-    `--NotebookApp.token=${token}`, `--notebook-dir=${options.rootDir}`, ...(isRoot ? ['--allow-root'] : []),
+    '-m', app === 'jupyterlab' ? 'jupyterlab' : 'notebook', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0',
+    ...serverArgs, ...(isRoot ? ['--allow-root'] : []),
   ];
   const child = spawn(options.python, args, { env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -132,7 +140,7 @@ export async function startNotebookServer(options: NotebookServerOptions): Promi
         return {
           baseUrl,
           token,
-          notebookUrl: (relativePath) => `${baseUrl}notebooks/${relativePath.split('/').map(encodeURIComponent).join('/')}?token=${token}`,
+          notebookUrl: (relativePath) => `${baseUrl}${app === 'jupyterlab' ? 'lab/tree' : 'notebooks'}/${relativePath.split('/').map(encodeURIComponent).join('/')}?token=${token}`,
           log: () => output,
           stop,
         };
