@@ -642,6 +642,9 @@ async function checkJupyterServerFrontEnds(python: string, leaks: string[]): Pro
     let context: BrowserContext | null = null;
     try {
       server = await startNotebookServer({ python, rootDir: root, env, app });
+      const withToken = (await fetch(`${server.baseUrl}api/status?token=${server.token}`)).status;
+      const withoutToken = (await fetch(`${server.baseUrl}api/status`)).status;
+      check(withToken === 200 && withoutToken === 403, `${app}: the server answers on loopback and its API needs the token`, `status ${withToken} with the token, ${withoutToken} without`);
       context = await chromium.launchPersistentContext(path.join(home, 'chromium'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1300, height: 1000 } });
       await blockNetwork(context, leaks);
       const page = context.pages()[0] ?? (await context.newPage());

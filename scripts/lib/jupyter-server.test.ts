@@ -39,20 +39,3 @@ test('a notebook server starts on 127.0.0.1 with a token, serves the folder and 
   }
   await assert.rejects(fetch(`${server.baseUrl}api/status`), 'the server is gone after stop()');
 });
-
-const jupyter7 = process.env.CONTRASTIVE_KIT_JUPYTER7_PYTHON;
-
-test('Notebook 7 and JupyterLab start the same way, on jupyter_server', { skip: jupyter7 ? false : 'set CONTRASTIVE_KIT_JUPYTER7_PYTHON to a Python with notebook 7 and jupyterlab' }, async () => {
-  for (const app of ['notebook7', 'jupyterlab'] as const) {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), `ck-${app}-`));
-    const server = await startNotebookServer({ python: jupyter7!, rootDir: home, env: isolatedJupyter(home).env, app });
-    try {
-      assert.equal((await fetch(`${server.baseUrl}api/status?token=${server.token}`)).status, 200);
-      assert.equal((await fetch(`${server.baseUrl}api/status`)).status, 403, `${app}: the API needs the token`);
-      assert.match(server.notebookUrl('a b.ipynb'), app === 'jupyterlab' ? /\/lab\/tree\/a%20b\.ipynb\?token=/ : /\/notebooks\/a%20b\.ipynb\?token=/);
-    } finally {
-      await server.stop();
-      fs.rmSync(home, { recursive: true, force: true });
-    }
-  }
-});

@@ -22,6 +22,7 @@ test('installKernel registers tslab with plotly.js beside kernel.json and remove
     const jslab = path.join(dataDir, 'kernels', 'jslab');
     fs.mkdirSync(jslab, { recursive: true });
     fs.writeFileSync(path.join(jslab, 'kernel.json'), JSON.stringify({ argv: [TSLAB_BIN, 'kernel', '--config-path', '{connection_file}', '--js'], display_name: 'JavaScript', language: 'javascript' }));
+    assert.equal(kernelIsCurrent(python!), false);
     const folder = installKernel(python!);
     assert.equal(folder, path.join(dataDir, 'kernels', 'tslab'));
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(folder, 'kernel.json'), 'utf8')), kernelJson());
