@@ -163,8 +163,8 @@ test('results written by notebooks are collected into summary.json and summary.m
   assert.deepEqual(summary.earlier.map((e: { notebook: string }) => e.notebook), ['03-earlier'], 'a results file this command did not write is named as earlier');
   assert.match(summary.command, /^npm run walkthrough -- --notebooks-dir/);
   const markdown = fs.readFileSync(path.join(resultsDir, 'summary.md'), 'utf8');
-  assert.match(markdown, /\| 01-scored \| toy \| fast \| cpu \| 10 \| 5 \| 1 \| 2 \| this run \| 90\.00 % \| 80\.00 % \| 70\.00 % \|/);
-  assert.match(markdown, /\| 01-scored \| other arm \| fast \| cpu \| 10 \| 5 \| 1 \| 2 \| checkpoint, 2026-11-29 09:36 UTC \| 50\.00 % \|/, 'a row loaded from a checkpoint says when it was trained');
+  assert.match(markdown, /\| 01-scored \| toy \| fast \| full \| cpu \| 10 \| 5 \| 1 \| 2 \| this run \| 90\.00 % \| 80\.00 % \| 70\.00 % \|/);
+  assert.match(markdown, /\| 01-scored \| other arm \| fast \| full \| cpu \| 10 \| 5 \| 1 \| 2 \| checkpoint, 2026-11-29 09:36 UTC \| 50\.00 % \|/, 'a row loaded from a checkpoint says when it was trained');
   assert.match(markdown, /Rows from earlier runs \(not run by this command\): 03-earlier \(written \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
   assert.match(result.stdout, /Results \(.*summary\.md/);
 });

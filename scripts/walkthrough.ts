@@ -7,16 +7,21 @@
  *   npm run walkthrough -- 01 triplet           only notebooks whose name contains one of these
  *   npm run walkthrough -- --timeout 900        per-notebook timeout in seconds
  *   npm run walkthrough -- --keep-going         run the rest after a failure
+ *   npm run walkthrough -- --retrain            train every run from scratch instead of loading the
+ *                                               shipped checkpoints (CONTRASTIVE_KIT_RETRAIN=1)
  *   npm run walkthrough -- --jobs 2             run two notebooks at a time (the cores are divided
  *                                               between them: CONTRASTIVE_KIT_THREADS = cores / jobs,
  *                                               unless you set it; log lines get a [name] prefix)
+ *
+ * In full mode without the whole Fashion-MNIST it first tries to download it; where it cannot, every
+ * notebook runs its full recipes on the bundled mini subset with the mini targets, and says so.
  *
  * It stops at the first failing cell and names the notebook, the cell and the error, then prints
  * a table of per-notebook time and status. It also fails when a figure of an executed copy lacks
  * a title or an axis title that plotly.js draws (scripts/lib/executed-figures.ts).
  */
 import { fork } from 'child_process';
-import { isFastMode, threadsPerJob } from 'contrastive-kit';
+import { ensureFullFashionMnist, isFastMode, isRetrainRequested, threadsPerJob } from 'contrastive-kit';
 import * as fs from 'fs';
 import * as path from 'path';
 import { untitledFigureReport } from './lib/executed-figures';
@@ -40,6 +45,10 @@ export interface WalkthroughOptions {
   outputDir: string;
   /** Where notebooks write results (CONTRASTIVE_KIT_RESULTS_DIR for them). */
   resultsDir: string;
+  /** Train every run instead of loading checkpoints (CONTRASTIVE_KIT_RETRAIN=1 for the notebooks). */
+  retrain: boolean;
+  /** More environment for the notebooks (e.g. the checkpoint-training script's). */
+  env: Record<string, string>;
 }
 
 /** One row of the summary. */
@@ -62,6 +71,8 @@ export function parseArgs(argv: string[]): WalkthroughOptions {
     notebooksDir: NOTEBOOKS_DIR,
     outputDir: path.join(BUILD_DIR, 'notebooks'),
     resultsDir: path.join(BUILD_DIR, 'results'),
+    retrain: isRetrainRequested(),
+    env: {},
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -71,6 +82,7 @@ export function parseArgs(argv: string[]): WalkthroughOptions {
       return next;
     };
     if (arg === '--fast') options.fast = true;
+    else if (arg === '--retrain') options.retrain = true;
     else if (arg === '--keep-going') options.keepGoing = true;
     else if (arg === '--timeout') {
       const seconds = Number(value());
@@ -99,6 +111,8 @@ export function runNotebook(file: string, options: WalkthroughOptions): Promise<
     CONTRASTIVE_KIT_FAST: options.fast ? '1' : '0',
     CONTRASTIVE_KIT_HEADLESS: '1',
     CONTRASTIVE_KIT_RESULTS_DIR: options.resultsDir,
+    ...(options.retrain ? { CONTRASTIVE_KIT_RETRAIN: '1' } : {}),
+    ...options.env,
   };
   // Notebooks running side by side share the cores: each gets its part (unless the user chose).
   if (options.jobs > 1 && !process.env.CONTRASTIVE_KIT_THREADS) env.CONTRASTIVE_KIT_THREADS = String(threadsPerJob(options.jobs));
@@ -221,8 +235,15 @@ async function main(): Promise<number> {
     return 2;
   }
   fs.mkdirSync(options.outputDir, { recursive: true });
+  let data = 'the data the loader finds';
+  if (!options.fast) {
+    // Once here, so the notebooks do not each try again (CONTRASTIVE_KIT_FETCH=0 for them).
+    const ensured = await ensureFullFashionMnist();
+    options.env.CONTRASTIVE_KIT_FETCH = '0';
+    data = ensured.data === 'full' ? `the full Fashion-MNIST (${ensured.dir})` : `the MINI subset (${ensured.reason}), with the mini targets`;
+  }
   const sharing = options.jobs > 1 ? `, ${options.jobs} at a time (${process.env.CONTRASTIVE_KIT_THREADS || threadsPerJob(options.jobs)} wasm thread(s) each)` : '';
-  console.log(`walkthrough: ${selected.length} notebook(s), ${options.fast ? 'FAST' : 'full'} mode, timeout ${options.timeoutSeconds} s each${sharing}`);
+  console.log(`walkthrough: ${selected.length} notebook(s), ${options.fast ? 'FAST' : 'full'} mode on ${data}${options.retrain ? ', retraining every run' : ''}, timeout ${options.timeoutSeconds} s each${sharing}`);
   const runs = await runAll(selected, options);
   const executed = runs.filter((r) => r.status !== 'skipped').map((r) => path.join(options.outputDir, `${r.notebook}.ipynb`)).filter((f) => fs.existsSync(f));
   // Every figure must carry titles plotly.js 4 draws (a plain-string title is silently dropped).

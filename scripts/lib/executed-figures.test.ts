@@ -22,7 +22,9 @@ test('every figure of the executed notebooks has a title and axis titles', { ski
     assert.deepEqual(missing, [], 'CI runs the walkthrough before the tests: every notebook must have an executed copy');
   }
   const figures = executed.flatMap(executedFigures);
-  assert.ok(figures.length > 0, `no figure found in ${executed.length} executed notebooks`);
+  // The extraction must find figures wherever the notebook draws some (00-setup draws none).
+  const drawing = executed.filter((file) => /\b(showFigure|plotFigure|plotLines)\(/.test(fs.readFileSync(path.join(NOTEBOOKS_DIR, path.basename(file)), 'utf8')));
+  if (drawing.length > 0) assert.ok(figures.length > 0, `no figure found in ${drawing.length} executed notebooks that draw figures`);
   assert.deepEqual(untitledFigureReport(executed), [], `untitled figures in ${path.relative(process.cwd(), EXECUTED_DIR)}`);
 });
 

@@ -40,12 +40,12 @@ export function trainedCell(row: ResultRow): string {
 }
 
 /** The columns of a results table (markdown summary and the report's index page). */
-export const RESULT_COLUMNS = ['notebook', 'method', 'mode', 'backend', 'train', 'test', 'epochs', 'seconds', 'trained', 'kNN top-1', '1-NN top-1', 'raw-pixel 1-NN'] as const;
+export const RESULT_COLUMNS = ['notebook', 'method', 'mode', 'data', 'backend', 'train', 'test', 'epochs', 'seconds', 'trained', 'kNN top-1', '1-NN top-1', 'raw-pixel 1-NN'] as const;
 
 /** A row's cells, in the order of {@link RESULT_COLUMNS} (plain text, not escaped). */
 export function resultCells(r: ResultRow): string[] {
   return [
-    r.notebook, r.method, r.mode, r.backend, String(r.train), String(r.test), String(Number(r.epochs.toFixed(2))), r.seconds.toFixed(0),
+    r.notebook, r.method, r.mode, r.data ?? 'full', r.backend, String(r.train), String(r.test), String(Number(r.epochs.toFixed(2))), r.seconds.toFixed(0),
     trainedCell(r), percent(r.knnTop1), percent(r.oneNNTop1), percent(r.rawPixelOneNNTop1),
   ];
 }
@@ -53,7 +53,7 @@ export function resultCells(r: ResultRow): string[] {
 /** The markdown table of a summary. */
 export function summaryMarkdown(summary: ResultsSummary): string {
   const header = `| ${RESULT_COLUMNS.join(' | ')} |`;
-  const rule = '|---|---|---|---|---:|---:|---:|---:|---|---:|---:|---:|';
+  const rule = '|---|---|---|---|---|---:|---:|---:|---:|---|---:|---:|---:|';
   const lines = summary.rows.map((r) => `| ${resultCells(r).join(' | ')} |`);
   const earlier = summary.earlier ?? [];
   return [

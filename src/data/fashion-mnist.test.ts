@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import * as zlib from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import {
-  classCounts, FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_FILES, fashionMnistCandidates, findKitRoot, imagesTensor,
+  classCounts, FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_FILES, fashionMnistCandidates, fashionMnistKind, findKitRoot, imagesTensor,
   imagesToFloat32, labelsTensor, loadFashionMnist, takeFromSplit,
 } from './fashion-mnist';
 import { encodeIdx } from './idx';
@@ -151,4 +151,21 @@ test('the bundled mini subset is found from the kit and is stratified 600/100 pe
   for (let i = 0; i < mini.test.images.length; i++) sum += mini.test.images[i];
   const mean = sum / mini.test.images.length / 255;
   assert.ok(mean > 0.2 && mean < 0.4, `mean pixel ${mean}`);
+});
+
+test('fashionMnistKind: 60 000 + 10 000 labels are the full data, anything smaller (a FASHION_MNIST_DIR subset too) is mini', () => {
+  withTempDir((dir) => {
+    const full = path.join(dir, 'full');
+    writeTinySet(full, { train: 2, test: 2, trainLabels: 60000 });
+    // writeTinySet writes as many test labels as test images: give the full count.
+    fs.writeFileSync(path.join(full, 't10k-labels-idx1-ubyte.gz'), zlib.gzipSync(encodeIdx(new Uint8Array(10000), [10000])));
+    assert.equal(fashionMnistKind({ dir: full }), 'full');
+    const subset = path.join(dir, 'subset');
+    writeTinySet(subset, { train: 20, test: 10 });
+    assert.equal(fashionMnistKind({ dir: subset }), 'mini');
+    assert.equal(fashionMnistKind({ env: { FASHION_MNIST_DIR: subset } }), 'mini');
+  });
+  const kitRoot = findKitRoot();
+  assert.ok(kitRoot !== null);
+  assert.equal(fashionMnistKind({ dir: path.join(kitRoot, 'datasets', 'fashion-mnist-mini') }), 'mini', 'the bundled subset is mini');
 });

@@ -179,6 +179,33 @@ export function locateFashionMnist(options: FashionMnistLocateOptions = {}): Fas
   throw new Error(`loadFashionMnist: no Fashion-MNIST files found; looked in ${looked}. Run 'npm run fetch-data' or set ${FASHION_MNIST_DIR_VARIABLE}.`);
 }
 
+/** Training and test images in the full Fashion-MNIST. */
+export const FASHION_MNIST_FULL_COUNTS = Object.freeze({ train: 60000, test: 10000 });
+
+const kindCache = new Map<string, 'full' | 'mini'>();
+
+/**
+ * Whether the data the loader would read is the whole Fashion-MNIST (`full`: 60 000 training and
+ * 10 000 test images) or a subset such as the bundled mini one (`mini`), judged by counting the
+ * labels, so a `FASHION_MNIST_DIR` pointing at a subset counts as `mini` too. Notebooks run their
+ * full recipes either way; on `mini` they check the targets measured for the subset.
+ *
+ * @param options as for {@link loadFashionMnist}.
+ * @throws as {@link locateFashionMnist} when no data is found.
+ */
+export function fashionMnistKind(options: FashionMnistLocateOptions = {}): 'full' | 'mini' {
+  const { files } = locateFashionMnist(options);
+  const key = [files.trainLabels, files.testLabels].map((file) => `${file}@${fs.statSync(file).mtimeMs}`).join('|');
+  let kind = kindCache.get(key);
+  if (kind === undefined) {
+    const train = readIdxFile(files.trainLabels, 1).shape[0];
+    const test = readIdxFile(files.testLabels, 1).shape[0];
+    kind = train === FASHION_MNIST_FULL_COUNTS.train && test === FASHION_MNIST_FULL_COUNTS.test ? 'full' : 'mini';
+    kindCache.set(key, kind);
+  }
+  return kind;
+}
+
 /**
  * Reads one split's image and label files and checks that they agree.
  *

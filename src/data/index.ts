@@ -8,3 +8,4 @@ export * from './batches';
 export * from './two-view-batches';
 export * from './fetch';
 export * from './toy';
+export * from './ensure-data';

@@ -4,6 +4,7 @@
  *
  * @see notebooks/00-setup.ipynb
  */
+import { fashionMnistKind } from '../data/fashion-mnist';
 
 /** The environment variable that turns fast mode on. */
 export const FAST_MODE_VARIABLE = 'CONTRASTIVE_KIT_FAST';
@@ -14,15 +15,37 @@ export function isFastMode(): boolean {
   return value === '1' || value === 'true' || value === 'yes';
 }
 
+/** How a notebook runs: `fast` (small data, few epochs), `full` (full recipe, full data) or `mini` (full recipe on the bundled mini subset). */
+export type RunMode = 'fast' | 'full' | 'mini';
+
 /**
- * Picks the full-mode or fast-mode value of a setting.
+ * The run mode: `fast` when fast mode is on; otherwise `full` when the whole Fashion-MNIST is
+ * found and `mini` when only a subset is (see {@link fashionMnistKind}).
+ */
+export function runMode(): RunMode {
+  if (isFastMode()) return 'fast';
+  try {
+    return fashionMnistKind();
+  } catch {
+    return 'mini';
+  }
+}
+
+/**
+ * Picks the value of a setting for this run: `fast` in fast mode, `mini` (when given) on the mini
+ * subset, `full` otherwise. Give `mini` for targets, which the subset cannot reach at full-data
+ * levels; recipes stay the `full` ones.
  *
  * @example
  * const epochs = byMode({ full: 12, fast: 1 });
+ * const knnTarget = byMode({ full: 0.88, mini: 0.78, fast: 0.65 });
  */
-export function byMode<T>(values: { full: T; fast: T }): T {
+export function byMode<T>(values: { full: T; fast: T; mini?: T }): T {
   if (values === null || typeof values !== 'object' || !('full' in values) || !('fast' in values)) {
-    throw new Error("byMode: 'values' must be an object with 'full' and 'fast'");
+    throw new Error("byMode: 'values' must be an object with 'full' and 'fast' (and optionally 'mini')");
   }
-  return isFastMode() ? values.fast : values.full;
+  const mode = runMode();
+  if (mode === 'fast') return values.fast;
+  if (mode === 'mini' && 'mini' in values) return values.mini as T;
+  return values.full;
 }

@@ -14,7 +14,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendChoice, selectBackend } from '../backend/select';
 import { setSeed } from '../data/random';
-import { isFastMode } from './fast-mode';
+import { ensureFullFashionMnist } from '../data/ensure-data';
+import { fashionMnistKind } from '../data/fashion-mnist';
+import { showMarkdown } from './display';
+import { RunMode, isFastMode } from './fast-mode';
 import { ignoreChangesOutside, tslabVersion } from './tslab-adapter';
 
 /** Versions of what the notebooks run on. */
@@ -33,6 +36,10 @@ export interface NotebookContext {
   seed: number;
   /** Whether fast mode is on (`CONTRASTIVE_KIT_FAST=1`). */
   fast: boolean;
+  /** The data the loader finds: the whole Fashion-MNIST (`full`) or the bundled subset (`mini`). */
+  data: 'full' | 'mini';
+  /** `fast`, `full` (full recipe, full data) or `mini` (full recipe on the mini subset): what `byMode` picks by. */
+  mode: RunMode;
   /** The backend in use and why. */
   backend: BackendChoice;
   /** Versions of node, tfjs, tslab and the kit. */
@@ -51,7 +58,11 @@ export function versions(): Versions {
 }
 
 /**
- * Sets up a notebook: backend, seed, fast mode. Call it once at the top of every notebook.
+ * Sets up a notebook: backend, seed, fast mode and data. Call it once at the top of every notebook.
+ *
+ * In full mode without the whole Fashion-MNIST it first tries to download it (see
+ * {@link ensureFullFashionMnist}); when that is not possible the notebook runs its full recipes on
+ * the bundled mini subset, with the targets measured for that subset, and a banner says so.
  *
  * @param name the notebook's name (used in logs and results files).
  * @param options.seed the kit-wide seed (default 42).
@@ -70,12 +81,40 @@ export async function setupNotebook(
   if (tslabVersion() !== null) ignoreChangesOutside(process.cwd());
   const backend = await selectBackend();
   setSeed(seed);
-  const context: NotebookContext = { name, seed, fast: isFastMode(), backend, versions: versions() };
+  const fast = isFastMode();
+  let data: 'full' | 'mini';
+  let whyMini: string | undefined;
+  if (fast) data = safeKind();
+  else {
+    const ensured = await ensureFullFashionMnist({ log: options.quiet ? () => undefined : undefined });
+    data = ensured.data;
+    whyMini = ensured.reason;
+  }
+  const mode: RunMode = fast ? 'fast' : data;
+  const context: NotebookContext = { name, seed, fast, data, mode, backend, versions: versions() };
   if (!options.quiet) {
-    console.log(
-      `[${name}] backend ${backend.name} (${backend.reason}); seed ${seed}; ` +
-        `${context.fast ? 'FAST mode (small data, few epochs)' : 'full mode'}; tfjs ${context.versions.tfjs}`,
-    );
+    const modeText = fast ? 'FAST mode (small data, few epochs)' : data === 'mini' ? 'full recipes on the MINI subset' : 'full mode';
+    console.log(`[${name}] backend ${backend.name} (${backend.reason}); seed ${seed}; ${modeText}; tfjs ${context.versions.tfjs}`);
+    if (mode === 'mini') showMarkdown(miniBanner(whyMini));
   }
   return context;
+}
+
+function safeKind(): 'full' | 'mini' {
+  try {
+    return fashionMnistKind();
+  } catch {
+    return 'mini';
+  }
+}
+
+/** The banner a notebook shows when it runs on the mini subset. */
+export function miniBanner(reason?: string): string {
+  return [
+    '> **This notebook runs on the bundled mini subset of Fashion-MNIST** (6 000 training and 1 000 test images)' +
+      (reason ? `: ${reason}.` : '.'),
+    '> Every experiment uses its full recipe on the subset, and the checks use the targets measured for the subset,',
+    '> which are lower than the full-data ones; shipped checkpoints (trained on the full data) are not used.',
+    "> For the full data run `npm run fetch-data` (or install Debian's `dataset-fashion-mnist`) and run the notebook again.",
+  ].join('\n');
 }

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { readResults, ResultRow, writeResults } from './results';
+import { fashionMnistKind } from '../data/fashion-mnist';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-results-'));
 process.env.CONTRASTIVE_KIT_RESULTS_DIR = dir;
@@ -20,9 +21,10 @@ test('one row is written as an object, several as an array; both read back as ar
   const file = writeResults('02-triplet-loss', [row()]);
   assert.equal(file, path.join(dir, '02-triplet-loss.json'));
   assert.equal(Array.isArray(JSON.parse(fs.readFileSync(file, 'utf8'))), false);
-  assert.deepEqual(readResults(file), [row()]);
-  writeResults('02-triplet-loss', [row(), row({ method: 'batch-hard', knnTop1: 0.7 })]);
-  assert.equal(readResults(file).length, 2);
+  assert.deepEqual(readResults(file), [{ ...row(), data: fashionMnistKind() }], 'the data the loader finds is filled in');
+  writeResults('02-triplet-loss', [row(), row({ method: 'batch-hard', knnTop1: 0.7, data: 'mini' })]);
+  assert.deepEqual(readResults(file).map((r) => r.data), [fashionMnistKind(), 'mini'], 'a row that says its data keeps it');
+  assert.throws(() => writeResults('02-triplet-loss', [row({ data: 'tiny' as never })]), /rows\[0\]\.data must be 'full' or 'mini' when given, got "tiny"/);
 });
 
 test('bad rows are refused, naming the row and field, and leave the old file untouched', () => {

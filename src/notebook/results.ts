@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import writeFileAtomic from 'write-file-atomic';
+import { fashionMnistKind } from '../data/fashion-mnist';
 
 /** One row of a notebook's results (fractions are 0–1). */
 export interface ResultRow {
@@ -17,6 +18,11 @@ export interface ResultRow {
   method: string;
   /** `full` or `fast` (CONTRASTIVE_KIT_FAST). */
   mode: 'full' | 'fast';
+  /**
+   * The data: `full` Fashion-MNIST or the bundled `mini` subset. {@link writeResults} fills it in
+   * from the data the loader finds; files written before the field existed read as `full`.
+   */
+  data?: 'full' | 'mini';
   /** The backend the run used (`node`, `wasm`, `cpu`). */
   backend: string;
   /** Number of training images. */
@@ -59,6 +65,7 @@ export function validateResultRow(row: unknown, where = 'row'): asserts row is R
     if (type === 'number' && !Number.isFinite(value)) throw new Error(`writeResults: ${where}.${String(key)} must be finite, got ${value}`);
   }
   if (record.mode !== 'full' && record.mode !== 'fast') throw new Error(`writeResults: ${where}.mode must be 'full' or 'fast', got ${JSON.stringify(record.mode)}`);
+  if (record.data !== undefined && record.data !== 'full' && record.data !== 'mini') throw new Error(`writeResults: ${where}.data must be 'full' or 'mini' when given, got ${JSON.stringify(record.data)}`);
   const trainedAt = record.checkpointTrainedAt;
   if (trainedAt !== undefined && (typeof trainedAt !== 'string' || Number.isNaN(Date.parse(trainedAt)))) {
     throw new Error(`writeResults: ${where}.checkpointTrainedAt must be an ISO time string when given, got ${JSON.stringify(trainedAt)}`);
@@ -80,7 +87,8 @@ export function resultsDir(): string {
  * Writes a notebook's results atomically to `build/results/<notebook>.json` and returns the path.
  *
  * @param notebook the notebook's name; every row's `notebook` must match it.
- * @param rows one row per method/ablation arm, the main result first.
+ * @param rows one row per method/ablation arm, the main result first; a row without `data` gets
+ *   the kind of data the loader finds (`full` or `mini`).
  */
 export function writeResults(notebook: string, rows: ResultRow[]): string {
   if (typeof notebook !== 'string' || !/^\d\d-[\w-]+$/.test(notebook)) {
@@ -91,10 +99,17 @@ export function writeResults(notebook: string, rows: ResultRow[]): string {
     validateResultRow(row, `rows[${index}]`);
     if (row.notebook !== notebook) throw new Error(`writeResults: rows[${index}].notebook is '${row.notebook}', expected '${notebook}'`);
   });
+  let data: 'full' | 'mini' = 'mini';
+  try {
+    data = fashionMnistKind();
+  } catch {
+    // no data at all: the rows were computed on something else; keep 'mini' as the cautious label
+  }
+  const stamped = rows.map((row) => (row.data === undefined ? { ...row, data } : row));
   const dir = resultsDir();
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${notebook}.json`);
-  writeFileAtomic.sync(file, JSON.stringify(rows.length === 1 ? rows[0] : rows, null, 2) + '\n');
+  writeFileAtomic.sync(file, JSON.stringify(stamped.length === 1 ? stamped[0] : stamped, null, 2) + '\n');
   return file;
 }
 

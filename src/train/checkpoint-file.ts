@@ -15,6 +15,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Float16Array } from '@petamoriken/float16';
 import writeFileAtomic = require('write-file-atomic');
 
 /** Format name written into every manifest. */
@@ -39,6 +40,14 @@ export interface TensorEntry {
   shape: number[];
   byteOffset: number;
   byteLength: number;
+  /** 'float16' when a float32 tensor is stored as IEEE half floats (read back as float32). */
+  encoding?: 'float16';
+}
+
+/** Options of {@link writeCheckpoint}. */
+export interface WriteCheckpointOptions {
+  /** Store float32 tensors as float16 (half the bytes; values rounded to 11 significant bits). */
+  float16?: boolean;
 }
 
 /** The manifest of a checkpoint folder. */
@@ -85,9 +94,10 @@ function manifestDigest(manifest: CheckpointManifest): string {
  * @param dir the checkpoint folder (created; its parent is created too).
  * @param json JSON-serialisable values (config, metrics, RNG states, …).
  * @param tensors named tensors' values.
+ * @param options.float16 store float32 tensors as float16.
  * @returns the manifest written.
  */
-export function writeCheckpoint(dir: string, json: Record<string, unknown>, tensors: ReadonlyArray<[string, StoredTensor]>): CheckpointManifest {
+export function writeCheckpoint(dir: string, json: Record<string, unknown>, tensors: ReadonlyArray<[string, StoredTensor]>, options: WriteCheckpointOptions = {}): CheckpointManifest {
   const fn = 'writeCheckpoint';
   if (typeof dir !== 'string' || dir === '') throw new Error(`${fn}: 'dir' must be a folder path, got ${JSON.stringify(dir)}`);
   const target = path.resolve(dir);
@@ -98,19 +108,22 @@ export function writeCheckpoint(dir: string, json: Record<string, unknown>, tens
   const entries: TensorEntry[] = [];
   const names = new Set<string>();
   let byteLength = 0;
+  const stored: Uint8Array[] = [];
   for (const [name, tensor] of tensors) {
     if (names.has(name)) throw new Error(`${fn}: tensor name '${name}' appears twice`);
     names.add(name);
     const expected = tensor.shape.reduce((a, b) => a * b, 1);
     if (tensor.values.length !== expected) throw new Error(`${fn}: tensor '${name}' has ${tensor.values.length} values but shape [${tensor.shape}]`);
     if ((tensor.dtype === 'float32') !== tensor.values instanceof Float32Array) throw new Error(`${fn}: tensor '${name}' is declared ${tensor.dtype} but holds a ${tensor.values.constructor.name}`);
-    entries.push({ name, dtype: tensor.dtype, shape: tensor.shape.slice(), byteOffset: byteLength, byteLength: tensor.values.byteLength });
-    byteLength += tensor.values.byteLength;
+    const half = options.float16 === true && tensor.dtype === 'float32';
+    const values = half ? new Float16Array(tensor.values) : tensor.values;
+    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    entries.push({ name, dtype: tensor.dtype, shape: tensor.shape.slice(), byteOffset: byteLength, byteLength: bytes.byteLength, ...(half ? { encoding: 'float16' as const } : {}) });
+    stored.push(bytes);
+    byteLength += bytes.byteLength;
   }
   const data = Buffer.alloc(byteLength);
-  tensors.forEach(([, tensor], i) => {
-    Buffer.from(tensor.values.buffer, tensor.values.byteOffset, tensor.values.byteLength).copy(data, entries[i].byteOffset);
-  });
+  stored.forEach((bytes, i) => data.set(bytes, entries[i].byteOffset));
   const manifest: CheckpointManifest = {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
@@ -169,7 +182,7 @@ function readOne(dir: string): CheckpointContents {
   for (const entry of manifest.tensors) {
     const bytes = new Uint8Array(entry.byteLength);
     data.copy(bytes, 0, entry.byteOffset, entry.byteOffset + entry.byteLength);
-    const values = entry.dtype === 'int32' ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer);
+    const values = entry.dtype === 'int32' ? new Int32Array(bytes.buffer) : entry.encoding === 'float16' ? Float32Array.from(new Float16Array(bytes.buffer)) : new Float32Array(bytes.buffer);
     tensors.set(entry.name, { dtype: entry.dtype, shape: entry.shape, values });
   }
   return { dir, manifest, tensors };

@@ -5,3 +5,4 @@ export * from './checkpoint';
 export * from './moco';
 export * from './instdisc';
 export * from './leaderboard';
+export * from './shipped-checkpoints';
