@@ -9,7 +9,7 @@
  *                                             and the 30 MB size limit
  *
  * Training runs the notebook itself (the code a learner reads is the code that trained the
- * checkpoint), headless, with CONTRASTIVE_KIT_SHIP_CHECKPOINTS naming what to train; `loadOrTrain`
+ * checkpoint), headless, up to the last cell that trains one of them, with CONTRASTIVE_KIT_SHIP_CHECKPOINTS naming what to train; `loadOrTrain`
  * then trains those runs, measures them (`evaluate`), checks float16 weights against float32 and
  * writes checkpoints/<name> with its manifest entry (command, commit, machine, epochs, seconds,
  * metrics). It needs the full Fashion-MNIST.
@@ -18,7 +18,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { SHIP_CHECKPOINTS_VARIABLE, SHIP_COMMAND_VARIABLE, SHIP_COMMIT_VARIABLE, SHIP_NOTEBOOK_VARIABLE, fashionMnistKind, readShippedIndex, verifyAllShippedCheckpoints } from 'contrastive-kit';
-import { listNotebooks, notebookName } from './lib/notebook-file';
+import { cellSource, listNotebooks, notebookName, readNotebook } from './lib/notebook-file';
 import { NOTEBOOKS_DIR, REPO_ROOT } from './lib/repo';
 import { parseArgs, runNotebook, summaryTable, type NotebookRun } from './walkthrough';
 
@@ -68,6 +68,22 @@ export function planTraining(args: string[], notebooks: string[]): Array<{ file:
   return Array.from(plan, ([file, names]) => ({ file, ship: names === 'all' ? 'all' : Array.from(names).join(',') }));
 }
 
+/**
+ * The 1-based cell after which a notebook can stop once `ship` is trained: the last cell that
+ * names one of those checkpoints literally (`name: '01-drlim-main'`). Null (run every cell) when
+ * a checkpoint's name is built at run time (04, 05 arms).
+ */
+export function lastTrainingCell(file: string, ship: string): number | null {
+  const cells = readNotebook(file).cells.map((cell) => (cell.cell_type === 'code' ? cellSource(cell) : ''));
+  const literal = /name: '(\d\d-[\w.-]+)'/g;
+  const calls = cells.reduce((sum, source) => sum + (source.match(/await loadOrTrain\(/g) ?? []).length, 0);
+  const named = cells.flatMap((source, index) => Array.from(source.matchAll(literal), (match) => ({ name: match[1], cell: index + 1 })));
+  const wanted = ship === 'all' ? named : named.filter((entry) => ship.split(',').includes(entry.name));
+  if (ship === 'all' && named.length < calls) return null;
+  if (ship !== 'all' && wanted.length < ship.split(',').length) return null;
+  return wanted.length ? Math.max(...wanted.map((entry) => entry.cell)) : null;
+}
+
 function currentCommit(): string {
   const git = (args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
   const commit = git(['rev-parse', 'HEAD']);
@@ -95,6 +111,8 @@ async function train(args: string[]): Promise<number> {
       [SHIP_NOTEBOOK_VARIABLE]: notebookName(file),
       CONTRASTIVE_KIT_FETCH: '0',
     };
+    const stopAfter = lastTrainingCell(file, ship);
+    if (stopAfter !== null) options.env.CONTRASTIVE_KIT_STOP_AFTER_CELL = String(stopAfter);
     const run = await runNotebook(file, options);
     runs.push(run);
     if (run.status !== 'ok') {

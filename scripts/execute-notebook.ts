@@ -32,6 +32,8 @@ async function main(): Promise<number> {
   process.env.CONTRASTIVE_KIT_HEADLESS = '1';
   const runner = createCellRunner(path.dirname(inputPath), { echo: true });
   const codeCells = notebook.cells.filter((c) => c.cell_type === 'code').length;
+  // Set by `npm run checkpoints:train`: the cells after the last training of a checkpoint are not needed.
+  const stopAfter = Number(process.env.CONTRASTIVE_KIT_STOP_AFTER_CELL ?? Infinity);
   const started = Date.now();
   let executionCount = 0;
   for (const [index, cell] of notebook.cells.entries()) {
@@ -55,6 +57,10 @@ async function main(): Promise<number> {
       send({ type: 'failed', cell: index + 1, codeCell: executionCount, error: summary, seconds: (Date.now() - started) / 1000 });
       runner.close();
       return 1;
+    }
+    if (index + 1 >= stopAfter) {
+      console.log(`\n(stopped after cell ${index + 1}, as CONTRASTIVE_KIT_STOP_AFTER_CELL asks)`);
+      break;
     }
   }
   runner.close();
