@@ -2,7 +2,7 @@
  * The checkpoint folder format, without tfjs-node's `file://` handler: tensors go into one binary
  * file (`tensors.bin`, raw little-endian float32/int32 in manifest order) and everything else into
  * `manifest.json` (JSON values, tensor names/shapes/dtypes/offsets, the sha256 of `tensors.bin`
- * and a sha256 of the manifest body itself).
+ * and a sha256 of the manifest body itself), or `manifest.json.gz` when written compressed.
  *
  * Saving is atomic at the folder level: everything is written (each file atomically, fsynced) into
  * a fresh temporary folder next to the target, then the old checkpoint is moved aside, the new
@@ -15,6 +15,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { Float16Array } from '@petamoriken/float16';
 import writeFileAtomic = require('write-file-atomic');
 
@@ -24,6 +25,8 @@ export const CHECKPOINT_FORMAT = 'contrastive-kit-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 
 const MANIFEST = 'manifest.json';
+/** The gzip-compressed manifest of a compact checkpoint (shipped ones: their training records are large). */
+const MANIFEST_GZ = 'manifest.json.gz';
 const DATA = 'tensors.bin';
 
 /** A tensor as stored: values and shape. */
@@ -48,6 +51,8 @@ export interface TensorEntry {
 export interface WriteCheckpointOptions {
   /** Store float32 tensors as float16 (half the bytes; values rounded to 11 significant bits). */
   float16?: boolean;
+  /** Write the manifest gzip-compressed (`manifest.json.gz`), e.g. for a long run's training record. */
+  compress?: boolean;
 }
 
 /** The manifest of a checkpoint folder. */
@@ -95,6 +100,7 @@ function manifestDigest(manifest: CheckpointManifest): string {
  * @param json JSON-serialisable values (config, metrics, RNG states, …).
  * @param tensors named tensors' values.
  * @param options.float16 store float32 tensors as float16.
+ * @param options.compress write `manifest.json.gz` instead of `manifest.json`.
  * @returns the manifest written.
  */
 export function writeCheckpoint(dir: string, json: Record<string, unknown>, tensors: ReadonlyArray<[string, StoredTensor]>, options: WriteCheckpointOptions = {}): CheckpointManifest {
@@ -138,7 +144,9 @@ export function writeCheckpoint(dir: string, json: Record<string, unknown>, tens
   try {
     fs.chmodSync(temporary, 0o755); // mkdtemp makes it private; a checkpoint is an ordinary folder
     writeFileAtomic.sync(path.join(temporary, DATA), data, { fsync: true });
-    writeFileAtomic.sync(path.join(temporary, MANIFEST), JSON.stringify(manifest, null, 1) + '\n', { fsync: true });
+    const text = JSON.stringify(manifest, null, 1) + '\n';
+    if (options.compress) writeFileAtomic.sync(path.join(temporary, MANIFEST_GZ), zlib.gzipSync(text, { level: 9 }), { fsync: true });
+    else writeFileAtomic.sync(path.join(temporary, MANIFEST), text, { fsync: true });
     let aside: string | null = null;
     if (fs.existsSync(target)) {
       aside = `${target}.old-${process.pid}-${Date.now()}`;
@@ -157,17 +165,20 @@ export function writeCheckpoint(dir: string, json: Record<string, unknown>, tens
 
 function readOne(dir: string): CheckpointContents {
   const where = `checkpoint ${dir}`;
-  const manifestPath = path.join(dir, MANIFEST);
+  const compressed = !fs.existsSync(path.join(dir, MANIFEST)) && fs.existsSync(path.join(dir, MANIFEST_GZ));
+  const manifestName = compressed ? MANIFEST_GZ : MANIFEST;
+  const manifestPath = path.join(dir, manifestName);
   if (!fs.existsSync(manifestPath)) throw new CheckpointError(`${where}: ${MANIFEST} is missing (an incomplete or foreign folder)`);
   let manifest: CheckpointManifest;
   try {
-    manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as CheckpointManifest;
+    const bytes = fs.readFileSync(manifestPath);
+    manifest = JSON.parse((compressed ? zlib.gunzipSync(bytes) : bytes).toString('utf8')) as CheckpointManifest;
   } catch (error) {
-    throw new CheckpointError(`${where}: ${MANIFEST} is not valid JSON (truncated or corrupt): ${(error as Error).message}`);
+    throw new CheckpointError(`${where}: ${manifestName} is not valid ${compressed ? 'gzip-compressed ' : ''}JSON (truncated or corrupt): ${(error as Error).message}`);
   }
   if (manifest?.format !== CHECKPOINT_FORMAT) throw new CheckpointError(`${where}: ${MANIFEST} is not a ${CHECKPOINT_FORMAT} manifest`);
   if (manifest.version !== CHECKPOINT_VERSION) throw new CheckpointError(`${where}: format version ${manifest.version}, this kit reads version ${CHECKPOINT_VERSION}`);
-  if (manifest.manifestSha256 !== manifestDigest(manifest)) throw new CheckpointError(`${where}: ${MANIFEST} checksum mismatch (the file was edited or corrupted)`);
+  if (manifest.manifestSha256 !== manifestDigest(manifest)) throw new CheckpointError(`${where}: ${manifestName} checksum mismatch (the file was edited or corrupted)`);
   const dataPath = path.join(dir, manifest.data.file);
   if (!fs.existsSync(dataPath)) throw new CheckpointError(`${where}: ${manifest.data.file} is missing`);
   const data = fs.readFileSync(dataPath);
@@ -206,7 +217,7 @@ function leftAside(dir: string): string[] {
  */
 export function checkpointExists(dir: string): boolean {
   const target = path.resolve(dir);
-  return fs.existsSync(path.join(target, MANIFEST)) || leftAside(target).length > 0;
+  return fs.existsSync(path.join(target, MANIFEST)) || fs.existsSync(path.join(target, MANIFEST_GZ)) || leftAside(target).length > 0;
 }
 
 /**

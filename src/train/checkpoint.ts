@@ -97,9 +97,10 @@ export function configDifferences(saved: unknown, current: unknown, prefix = '')
  * @param state the components to save.
  * @param info config, metrics, progress and extra JSON.
  * @param options.float16 store float32 tensors as float16 (shipped checkpoints, when accuracy allows).
+ * @param options.compress gzip the manifest (shipped checkpoints: long training records).
  * @returns the manifest written.
  */
-export async function saveTrainingState(dir: string, state: TrainingState, info: CheckpointInfo, options: { float16?: boolean } = {}): Promise<CheckpointManifest> {
+export async function saveTrainingState(dir: string, state: TrainingState, info: CheckpointInfo, options: { float16?: boolean; compress?: boolean } = {}): Promise<CheckpointManifest> {
   const fn = 'saveTrainingState';
   if (info === null || typeof info !== 'object' || info.config === null || typeof info.config !== 'object') {
     throw new Error(`${fn}: 'info.config' must be an object describing the run, got ${JSON.stringify(info?.config)}`);
@@ -141,7 +142,7 @@ export async function saveTrainingState(dir: string, state: TrainingState, info:
     extra: info.extra ?? {},
     layout,
     rngs,
-  }, tensors, { float16: options.float16 });
+  }, tensors, { float16: options.float16, compress: options.compress });
 }
 
 function shapesText(shape: readonly number[]): string {
@@ -496,7 +497,7 @@ export async function loadOrTrain<T>(options: LoadOrTrainOptions<T>): Promise<Lo
     for (const [, weights] of originals) tf.dispose(weights);
   }
   const shippedDir = path.join(root, name as string);
-  const manifest = await saveTrainingState(shippedDir, { models: options.state.models, variables: options.state.variables }, { config, metrics, extra }, { float16: precision === 'float16' });
+  const manifest = await saveTrainingState(shippedDir, { models: options.state.models, variables: options.state.variables }, { config, metrics, extra }, { float16: precision === 'float16', compress: true });
   const entry = recordShippedCheckpoint(root, name as string, {
     notebook: process.env[SHIP_NOTEBOOK_VARIABLE] ?? 'unknown',
     config,

@@ -87,7 +87,7 @@ test('a run of checkpoints:train writes checkpoints/<name> and its manifest entr
   assert.equal(entry.config.epochs, 3);
   assert.equal(entry.config.fastMode, false);
   assert.ok(entry.machine.includes('cores'), entry.machine);
-  assert.deepEqual(Object.keys(entry.files), ['manifest.json', 'tensors.bin']);
+  assert.deepEqual(Object.keys(entry.files), ['manifest.json.gz', 'tensors.bin'], 'the training record is stored compressed');
   assert.ok(!fs.existsSync(roots.cache), 'shipping writes nothing into the learner cache');
   // What ships is the float16-rounded weights, and the model keeps exactly those.
   const trained = encoder(7);
