@@ -20,6 +20,7 @@ import * as path from 'path';
 import { SHIP_CHECKPOINTS_VARIABLE, SHIP_COMMAND_VARIABLE, SHIP_COMMIT_VARIABLE, SHIP_NOTEBOOK_VARIABLE, fashionMnistKind, readShippedIndex, verifyAllShippedCheckpoints } from 'contrastive-kit';
 import { cellSource, listNotebooks, notebookName, readNotebook } from './lib/notebook-file';
 import { NOTEBOOKS_DIR, REPO_ROOT } from './lib/repo';
+import { runMain } from './lib/run-main';
 import { parseArgs, runNotebook, summaryTable, type NotebookRun } from './walkthrough';
 
 /** The shipped folder. */
@@ -142,12 +143,4 @@ async function main(): Promise<number> {
   throw new Error(`scripts/checkpoints.ts: expected 'train' or 'verify', got ${JSON.stringify(command)}`);
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error) => {
-      console.error((error as Error).message);
-      process.exit(2);
-    },
-  );
-}
+runMain(module, main);

@@ -31,6 +31,7 @@ import { summaryMarkdown, writeResultsSummary } from './lib/results-summary';
 import { signNotebooks } from './lib/trust';
 import { buildReport } from './report';
 import { BUILD_DIR, NOTEBOOKS_DIR } from './lib/repo';
+import { runMain } from './lib/run-main';
 import type { RunnerMessage } from './execute-notebook';
 
 /** Parsed command line of the walkthrough. */
@@ -271,12 +272,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error) => {
-      console.error((error as Error).message);
-      process.exit(2);
-    },
-  );
-}
+runMain(module, main);
