@@ -19,6 +19,7 @@ import { conv2DBackpropInputPatch } from './kernels/conv2d-backprop-input';
 import { castPatch, identityPatch } from './kernels/identity';
 import { maxPoolGradPatch } from './kernels/max-pool-grad';
 import { sumPatch } from './kernels/sum';
+import { tilePatch } from './kernels/tile';
 import { topKPatch } from './kernels/top-k';
 import { unsortedSegmentSumPatch } from './kernels/unsorted-segment-sum';
 import { originalKernel, rememberOriginalKernel } from './kernels/wasm-kernel-utils';
@@ -72,6 +73,12 @@ export const WASM_KERNEL_PATCHES: readonly WasmKernelPatch[] = [
     kind: 'replaced',
     description: 'sums over leading axes (bias gradients) in one pass, without the slow transpose',
     kernelFunc: sumPatch,
+  },
+  {
+    kernelName: 'Tile',
+    kind: 'replaced',
+    description: 'tiles by block copies (BatchNorm gradients tile per-channel vectors to whole activations)',
+    kernelFunc: tilePatch,
   },
   {
     kernelName: 'Identity',
