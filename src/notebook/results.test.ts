@@ -37,6 +37,7 @@ test('bad rows are refused, naming the row and field, and leave the old file unt
   assert.throws(() => writeResults('triplet', [row()]), /'notebook' must be a notebook name/);
   assert.throws(() => writeResults('02-triplet-loss', []), /non-empty array/);
   assert.throws(() => writeResults('02-triplet-loss', [row({ checkpointTrainedAt: 'yesterday' })]), /rows\[0\]\.checkpointTrainedAt must be an ISO time string when given, got "yesterday"/);
+  assert.throws(() => writeResults('04-instance-discrimination', [row({ untrainedKnnTop1: 1.5 })]), /rows\[0\]\.untrainedKnnTop1 must be a fraction in \[0, 1\] when given, got 1.5/);
   assert.equal(fs.readFileSync(file, 'utf8'), before);
 });
 

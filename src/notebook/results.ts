@@ -45,6 +45,11 @@ export interface ResultRow {
    * by that earlier run. Absent when the encoder was trained in this run.
    */
   checkpointTrainedAt?: string;
+  /**
+   * Weighted kNN top-1 of the same encoder before training (self-supervised rows): a run that
+   * ends below it has made the features worse.
+   */
+  untrainedKnnTop1?: number;
   /** Anything else worth keeping (numbers or strings). */
   [extra: string]: unknown;
 }
@@ -69,6 +74,10 @@ export function validateResultRow(row: unknown, where = 'row'): asserts row is R
   const trainedAt = record.checkpointTrainedAt;
   if (trainedAt !== undefined && (typeof trainedAt !== 'string' || Number.isNaN(Date.parse(trainedAt)))) {
     throw new Error(`writeResults: ${where}.checkpointTrainedAt must be an ISO time string when given, got ${JSON.stringify(trainedAt)}`);
+  }
+  const untrainedKnn = record.untrainedKnnTop1;
+  if (untrainedKnn !== undefined && (typeof untrainedKnn !== 'number' || !(untrainedKnn >= 0 && untrainedKnn <= 1))) {
+    throw new Error(`writeResults: ${where}.untrainedKnnTop1 must be a fraction in [0, 1] when given, got ${JSON.stringify(untrainedKnn)}`);
   }
   for (const key of ['knnTop1', 'oneNNTop1', 'rawPixelOneNNTop1']) {
     const value = record[key] as number;
