@@ -3,6 +3,7 @@ export * from './encoders';
 export * from './normalize';
 export * from './heads';
 export * from './momentum';
+export * from './shuffle-bn';
 export * from './queue';
 export * from './memory-bank';
 export * from './embed';

@@ -6,6 +6,7 @@ import { train } from './loop';
 import { instanceBatches } from '../data/batches';
 import { createMlpEncoder } from '../models/encoders';
 import { l2Normalize } from '../models/normalize';
+import { encodeInGroups } from '../models/shuffle-bn';
 import { infoNCELoss } from '../losses/info-nce';
 import { Rng } from '../data/random';
 import { expectClose } from '../notebook/assertions';
@@ -105,4 +106,35 @@ test('MocoTrainer in the training loop: within an epoch the queue holds no sampl
   assert.throws(() => createMocoTrainer({ encoder: model, batchSize: 5, queueSize: 16 }), /multiple of the batch size \(5\)/);
   trainer.dispose();
   model.dispose();
+});
+
+test('MocoTrainer with batchNormGroups: queries in aligned groups, keys shuffled by default (Shuffle-BN) or aligned with shuffleKeys: false; bad groups refused', () => {
+  const bn = (seed: number) => createMlpEncoder({ inputShape: [6], hiddenUnits: [8], outputDim: 4, batchNorm: true, rng: new Rng(seed) });
+  const xq = tf.tensor2d(new Rng(11).normalArray(8 * 6), [8, 6]);
+  const xk = tf.tensor2d(new Rng(12).normalArray(8 * 6), [8, 6]);
+  const lossOf = (options: { shuffleKeys?: boolean }) => {
+    const model = bn(13);
+    const trainer = createMocoTrainer({ encoder: model, batchSize: 8, queueSize: 16, momentum: 0.9, temperature: 0.5, optimizer: tf.train.sgd(0), batchNormGroups: 4, ...options });
+    const queue = trainer.queue.negatives.clone();
+    // The first step's keys come from an exact copy of the query encoder (θk = θq).
+    const expectedAligned = tidyValue(() => {
+      const q = encodeInGroups(model, xq, 4);
+      const k = encodeInGroups(model, xk, 4);
+      return infoNCELoss(q, k, queue, { temperature: 0.5 }).dataSync()[0];
+    });
+    const out = trainer.step({ query: xq, key: xk });
+    const state = trainer.checkpointState();
+    queue.dispose();
+    trainer.dispose();
+    model.dispose();
+    return { loss: out.loss, expectedAligned, rngs: Object.keys(state.rngs ?? {}) };
+  };
+  const aligned = lossOf({ shuffleKeys: false });
+  expectClose(aligned.loss, aligned.expectedAligned, { atol: 1e-5 }, 'aligned groups');
+  assert.deepEqual(aligned.rngs, []);
+  const shuffled = lossOf({});
+  assert.ok(Math.abs(shuffled.loss - shuffled.expectedAligned) > 1e-4, `Shuffle-BN is the default with groups > 1 and changes the keys (${shuffled.loss} vs ${shuffled.expectedAligned})`);
+  assert.deepEqual(shuffled.rngs, ['shuffleBn'], 'the shuffle stream is part of the checkpoint');
+  assert.throws(() => createMocoTrainer({ encoder: encoder(14), batchSize: 8, queueSize: 16, batchNormGroups: 3 }), /'batchNormGroups' must be an integer ≥ 1 that divides batchSize = 8, got 3/);
+  tf.dispose([xq, xk]);
 });

@@ -12,6 +12,10 @@
  * with an MLP head on the encoder (`withProjectionHead`), τ = 0.2, blur in the augmentation and a
  * cosine schedule (`cosineSchedule`).
  *
+ * For encoders with BatchNorm, `batchNormGroups` splits the batch into G chunks normalised on
+ * their own (the paper's GPUs) and Shuffle-BN (`shuffleKeys`, the default with G > 1) normalises
+ * each key with a random group other than its query's (see `models/shuffle-bn.ts`).
+ *
  * @see notebooks/05-moco.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
@@ -20,6 +24,7 @@ import { infoNCELoss } from '../losses/info-nce';
 import { MomentumEncoder } from '../models/momentum';
 import { MocoQueue } from '../models/queue';
 import { embeddingDimOf, l2Normalize } from '../models/normalize';
+import { encodeInGroups, encodeKeysShuffled } from '../models/shuffle-bn';
 import { StepContext, StepOutput } from './loop';
 import { TrainingState } from './checkpoint';
 
@@ -53,6 +58,21 @@ export interface MocoTrainerOptions {
   trackAccuracy?: boolean;
   /** Stream for the queue's random initial keys (default `rngFor('moco-queue')`). */
   rng?: Rng;
+  /**
+   * G, the number of BatchNorm groups (default 1): queries and keys are encoded in G equal chunks
+   * of the batch, each normalised with its own statistics — the G GPUs of the paper. Matters only
+   * for encoders with BatchNorm. The batch size must be a multiple of G.
+   */
+  batchNormGroups?: number;
+  /**
+   * Shuffle-BN (default true when `batchNormGroups` > 1): shuffle the key batch before it is split
+   * into groups and unshuffle the keys after, so a query and its positive key are normalised with
+   * different samples (see `encodeKeysShuffled`). false keeps the key groups aligned with the
+   * query groups — the leak MoCo's Shuffle-BN removes.
+   */
+  shuffleKeys?: boolean;
+  /** Stream for Shuffle-BN's permutations (default `rngFor('shuffle-bn')`). */
+  shuffleRng?: Rng;
 }
 
 /** A MoCo trainer: its parts and its step. */
@@ -91,6 +111,18 @@ export function createMocoTrainer(options: MocoTrainerOptions): MocoTrainer {
   const dim = embeddingDimOf(encoder, fn);
   let temperature = options.temperature ?? 0.07;
   if (!(temperature > 0)) throw new Error(`${fn}: 'temperature' must be > 0, got ${temperature}`);
+  const groups = options.batchNormGroups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1 || batchSize % groups !== 0) {
+    throw new Error(`${fn}: 'batchNormGroups' must be an integer ≥ 1 that divides batchSize = ${batchSize}, got ${groups}`);
+  }
+  const shuffleKeys = options.shuffleKeys ?? groups > 1;
+  if (typeof shuffleKeys !== 'boolean') throw new Error(`${fn}: 'shuffleKeys' must be true or false, got ${JSON.stringify(shuffleKeys)}`);
+  const shuffleRng = options.shuffleRng ?? rngFor('shuffle-bn');
+  /** Keys [batch, dim]: the whole batch at once, aligned groups, or Shuffle-BN's shuffled groups. */
+  const encodeKeys = (x: tf.Tensor): tf.Tensor2D => {
+    if (shuffleKeys) return encodeKeysShuffled(momentumEncoder.key, x, groups, shuffleRng);
+    return groups === 1 ? momentumEncoder.encodeKeys(x) : encodeInGroups(momentumEncoder.key, x, groups, true);
+  };
   const queue = new MocoQueue({ queueSize: options.queueSize ?? 4096, dim, batchSize, datasetSize: options.datasetSize, rng: options.rng ?? rngFor('moco-queue') });
   const momentumEncoder = new MomentumEncoder(encoder, { momentum: options.momentum ?? 0.999 });
   const ownsOptimizer = options.optimizer === undefined;
@@ -106,11 +138,11 @@ export function createMocoTrainer(options: MocoTrainerOptions): MocoTrainer {
       throw new Error(`MocoTrainer.step: 'query' and 'key' must hold batchSize = ${batchSize} images (the queue needs equal batches: drop the last, smaller one), got [${batch.query.shape}] and [${batch.key.shape}]`);
     }
     momentumEncoder.update(); // 1. before the keys are encoded
-    const keys = momentumEncoder.encodeKeys(batch.key); // 2. [batch, dim], no gradient
+    const keys = encodeKeys(batch.key); // 2. [batch, dim], no gradient
     let query: tf.Tensor2D | null = null;
     const loss = tf.tidy(() => {
       const cost = optimizer.minimize(() => {
-        const q = l2Normalize(encoder.apply(batch.query, { training: true }) as tf.Tensor2D); // [batch, dim]
+        const q = groups === 1 ? l2Normalize(encoder.apply(batch.query, { training: true }) as tf.Tensor2D) : encodeInGroups(encoder, batch.query, groups, true); // [batch, dim]
         query = tf.keep(q);
         return infoNCELoss(q, keys, queue.negatives, { temperature }); // 3.
       }, true, variables) as tf.Scalar;
@@ -145,7 +177,7 @@ export function createMocoTrainer(options: MocoTrainerOptions): MocoTrainer {
       temperature = value;
     },
     step: (batch: MocoBatch, _context?: StepContext) => step(batch),
-    checkpointState: () => ({ models: { query: encoder, key: momentumEncoder.key }, optimizer, queue }),
+    checkpointState: () => ({ models: { query: encoder, key: momentumEncoder.key }, optimizer, queue, ...(shuffleKeys ? { rngs: { shuffleBn: shuffleRng } } : {}) }),
     dispose() {
       momentumEncoder.dispose();
       queue.dispose();
