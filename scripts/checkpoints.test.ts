@@ -25,6 +25,9 @@ test('lastTrainingCell: the cell that trains a literally named checkpoint; every
   assert.match(source, /name: '01-drlim-main'/);
   assert.match(source, /await loadOrTrain\(/);
   assert.equal(lastTrainingCell(named('05-moco'), 'all'), null, "05's checkpoint names are built per arm");
+  const longRunCell = lastTrainingCell(named('05-moco'), '05-moco-long-run')!;
+  assert.match(cellSource(readNotebook(named('05-moco')).cells[longRunCell - 1]), /checkpoint: '05-moco-long-run'/, "05's long run names its checkpoint");
+  assert.ok(longRunCell < readNotebook(named('05-moco')).cells.length / 2, 'the long run trains before the short arms, so shipping it stops early');
   assert.equal(lastTrainingCell(named('01-contrastive-loss'), '01-not-there'), null);
 });
 

@@ -71,16 +71,19 @@ export function planTraining(args: string[], notebooks: string[]): Array<{ file:
 
 /**
  * The 1-based cell after which a notebook can stop once `ship` is trained: the last cell that
- * names one of those checkpoints literally (`name: '01-drlim-main'`). Null (run every cell) when
- * a checkpoint's name is built at run time (04, 05 arms).
+ * names one of those checkpoints literally (`name: '01-drlim-main'`, or `checkpoint:
+ * '05-moco-long-run'` for a helper that takes the name). Null (run every cell) when a checkpoint's
+ * name is built at run time (04, 05 arms).
  */
 export function lastTrainingCell(file: string, ship: string): number | null {
   const cells = readNotebook(file).cells.map((cell) => (cell.cell_type === 'code' ? cellSource(cell) : ''));
-  const literal = /name: '(\d\d-[\w.-]+)'/g;
-  const calls = cells.reduce((sum, source) => sum + (source.match(/await loadOrTrain\(/g) ?? []).length, 0);
+  const literal = /(?:name|checkpoint): '(\d\d-[\w.-]+)'/g;
+  // A loadOrTrain call whose name is not a string literal (a template, or a helper's parameter)
+  // trains checkpoints this scan cannot see: shipping 'all' must then run every cell.
+  const builtAtRunTime = cells.some((source) => Array.from(source.matchAll(/await loadOrTrain\(\{[\s\S]*?\bname: (\S)/g)).some((match) => match[1] !== "'"));
   const named = cells.flatMap((source, index) => Array.from(source.matchAll(literal), (match) => ({ name: match[1], cell: index + 1 })));
   const wanted = ship === 'all' ? named : named.filter((entry) => ship.split(',').includes(entry.name));
-  if (ship === 'all' && named.length < calls) return null;
+  if (ship === 'all' && builtAtRunTime) return null;
   if (ship !== 'all' && wanted.length < ship.split(',').length) return null;
   return wanted.length ? Math.max(...wanted.map((entry) => entry.cell)) : null;
 }
