@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { liveLine, plainTextOf, showTable } from './display';
+import { liveLine, plainTextOf, progressLog, showTable } from './display';
 
 function captureLog(fn: () => void): string[] {
   const lines: string[] = [];
@@ -36,6 +36,38 @@ test('a live line logs sparsely outside a notebook, and always when done', () =>
     line.done('finished');
   });
   assert.deepEqual(lines, ['step 1', 'step 3', 'finished']);
+});
+
+test('with a front-end a live line is one output updated in place; the headless runner also logs it sparsely, outside the notebook', () => {
+  const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: ((m: { data: Record<string, unknown>; transient?: { display_id?: string } }, update: boolean) => void) | null };
+  const originalWrite = progressLog.write;
+  const headlessBefore = process.env.CONTRASTIVE_KIT_HEADLESS;
+  try {
+    for (const headless of [false, true]) {
+      if (headless) process.env.CONTRASTIVE_KIT_HEADLESS = '1';
+      else delete process.env.CONTRASTIVE_KIT_HEADLESS;
+      const sent: Array<{ text: unknown; update: boolean; id?: string }> = [];
+      const logged: string[] = [];
+      jupyter.lastWriteDisplayData = (message, update) => sent.push({ text: message.data['text/plain'], update, id: message.transient?.display_id });
+      progressLog.write = (text) => logged.push(text);
+      const printed = captureLog(() => {
+        const line = liveLine({ logEverySeconds: 3600 });
+        line.update('step 1');
+        line.update('step 2');
+        line.update('epoch 1', true);
+        line.done('finished');
+      });
+      assert.deepEqual(sent.map((m) => [m.text, m.update]), [['step 1', false], ['step 2', true], ['epoch 1', true], ['finished', true]], 'one display, updated');
+      assert.equal(new Set(sent.map((m) => m.id)).size, 1);
+      assert.deepEqual(printed, [], 'nothing on the captured console: the executed copy shows only the display');
+      assert.deepEqual(logged, headless ? ['step 1', 'epoch 1', 'finished'] : [], headless ? 'sparse progress in the runner log' : 'no log in Jupyter');
+    }
+  } finally {
+    jupyter.lastWriteDisplayData = null;
+    progressLog.write = originalWrite;
+    if (headlessBefore === undefined) delete process.env.CONTRASTIVE_KIT_HEADLESS;
+    else process.env.CONTRASTIVE_KIT_HEADLESS = headlessBefore;
+  }
 });
 
 test('showTable names a bad argument', () => {

@@ -6,6 +6,7 @@
  *
  * @see notebooks/00-setup.ipynb
  */
+import * as fs from 'fs';
 import { tableBundle, type TableOptions } from './table';
 import { canDisplay, MimeBundle, writeDisplayData } from './tslab-adapter';
 
@@ -81,14 +82,29 @@ export interface LiveLine {
 }
 
 /**
- * Creates a {@link LiveLine} for progress: one output updated in place under Jupyter (tslab
- * `update_display_data`), sparse log lines in the headless runner's logs and CI.
+ * Where the headless runner's progress goes: straight to file descriptor 2, past the cell
+ * runner's capture of `process.stderr`, so it reaches the walkthrough's log but not the executed
+ * notebook. Replaceable for tests.
+ */
+export const progressLog = {
+  write(text: string): void {
+    fs.writeSync(2, `${text}\n`);
+  },
+};
+
+/**
+ * Creates a {@link LiveLine} for progress: one output updated in place wherever there is a
+ * notebook front-end — Jupyter (tslab `update_display_data`) and the headless runner, whose
+ * executed copies therefore show the final line only, as a live notebook does — plus, in the
+ * headless runner, sparse lines in its log ({@link progressLog}); sparse console lines in plain
+ * Node and CI.
  *
  * @param options.logEverySeconds how often to print in logs (default 10 s).
  */
 export function liveLine(options: { logEverySeconds?: number } = {}): LiveLine {
   const every = (options.logEverySeconds ?? 10) * 1000;
   const id = newDisplayId();
+  const headless = process.env.CONTRASTIVE_KIT_HEADLESS === '1';
   let started = false;
   let lastLog = 0;
   const send = (text: string) => {
@@ -96,21 +112,27 @@ export function liveLine(options: { logEverySeconds?: number } = {}): LiveLine {
     if (sent) started = true;
     return sent;
   };
+  const logSparsely = (text: string, force: boolean, write: (line: string) => void) => {
+    const now = Date.now();
+    if (force || now - lastLog >= every) {
+      lastLog = now;
+      write(text);
+    }
+  };
   return {
     update(text, force = false) {
-      if (canDisplay() && process.env.CONTRASTIVE_KIT_HEADLESS !== '1') {
-        send(text);
+      if (canDisplay() && send(text)) {
+        if (headless) logSparsely(text, force, (line) => progressLog.write(line));
         return;
       }
-      const now = Date.now();
-      if (force || now - lastLog >= every) {
-        lastLog = now;
-        console.log(text);
-      }
+      logSparsely(text, force, (line) => console.log(line));
     },
     done(text) {
-      if (canDisplay() && process.env.CONTRASTIVE_KIT_HEADLESS !== '1') send(text);
-      else console.log(text);
+      if (canDisplay() && send(text)) {
+        if (headless) progressLog.write(text);
+      } else {
+        console.log(text);
+      }
     },
   };
 }
