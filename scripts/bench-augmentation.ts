@@ -4,7 +4,8 @@
  * median and fastest wall milliseconds per call and the CPU milliseconds per call (the better
  * estimate on a busy machine: the wasm backend is single-threaded).
  */
-import { AUGMENTATION_PRESETS, AugmentationPresetName, benchmarkTwoViews, selectBackend } from 'contrastive-kit';
+import { AUGMENTATION_PRESETS, AugmentationPresetName, selectBackend } from 'contrastive-kit';
+import { benchmarkTwoViews } from './bench/two-views';
 
 async function main(): Promise<void> {
   const backend = (process.argv[2] ?? 'wasm') as 'wasm' | 'cpu' | 'node';

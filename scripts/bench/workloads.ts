@@ -4,7 +4,6 @@
  * numbers; nothing here prints.
  */
 import {
-  benchmarkTwoViews,
   createCnnEncoder,
   createInstDiscTrainer,
   createMlpEncoder,
@@ -17,6 +16,7 @@ import {
   umapLayout,
 } from 'contrastive-kit';
 import { trainingStepFlops } from './flops';
+import { benchmarkTwoViews } from './two-views';
 
 /** The bench shapes (kept in one place; scripts/bench_torch.py mirrors them). */
 export const BENCH = {

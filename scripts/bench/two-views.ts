@@ -1,13 +1,12 @@
 /**
  * A micro-benchmark of {@link twoViews}: the time to make two augmented views of one batch, the
  * per-step cost of MoCo/InstDisc training that is not the network. The bench (`npm run bench`)
- * can call it; `scripts/bench-augmentation.ts` runs it on its own.
+ * calls it; `scripts/bench-augmentation.ts` runs it on its own. A benchmark, so it lives with the
+ * bench scripts, not in the package.
  *
  * @see notebooks/05-moco.ipynb
  */
-import * as tf from '@tensorflow/tfjs';
-import { AugmentationConfig, AugmentationPresetName, twoViews } from './augment';
-import { Rng } from './random';
+import { AugmentationConfig, AugmentationPresetName, Rng, tf, twoViews } from 'contrastive-kit';
 
 /** Options of {@link benchmarkTwoViews}. */
 export interface TwoViewsBenchOptions {
