@@ -113,6 +113,9 @@ export function runNotebook(file: string, options: WalkthroughOptions): Promise<
     CONTRASTIVE_KIT_HEADLESS: '1',
     CONTRASTIVE_KIT_RESULTS_DIR: options.resultsDir,
     ...(options.retrain ? { CONTRASTIVE_KIT_RETRAIN: '1' } : {}),
+    // The notebooks run in notebooks/: a data folder given relative to where the command was typed
+    // (FASHION_MNIST_DIR=datasets/fashion-mnist-mini npm run walkthrough) must still point there.
+    ...(process.env.FASHION_MNIST_DIR ? { FASHION_MNIST_DIR: path.resolve(process.env.FASHION_MNIST_DIR) } : {}),
     ...options.env,
   };
   // Notebooks running side by side share the cores: each gets its part (unless the user chose).
