@@ -1,6 +1,7 @@
 /**
- * Evaluation: exact nearest-neighbour search, kNN classification, retrieval metrics, linear probe,
- * alignment/uniformity and collapse diagnostics, and the raw-pixel baselines.
+ * Evaluation: exact nearest-neighbour search, kNN classification, retrieval metrics, the linear
+ * probe (of features, or of an encoder), alignment/uniformity and collapse diagnostics, and the
+ * raw-pixel baselines.
  */
 export type { Labels, LabelledEmbeddings } from './inputs';
 export * from './knn-search';
@@ -11,3 +12,4 @@ export * from './retrieval';
 export * from './alignment-uniformity';
 export * from './collapse';
 export * from './linear-probe';
+export * from './probe-encoder';

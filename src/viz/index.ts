@@ -26,3 +26,4 @@ export * from './training-curves';
 export * from './loss-curves';
 export * from './charts';
 export * from './image-grid';
+export * from './retrieval-grid';
