@@ -5,4 +5,5 @@ export * from './checkpoint';
 export * from './moco';
 export * from './instdisc';
 export * from './leaderboard';
+export * from './leaderboard-summary';
 export * from './shipped-checkpoints';
