@@ -6,7 +6,7 @@ import { clearDifferences, describeLeaderboard, leaderboardSummaryTable, seedSpr
 /** A row with the given name, seed and kNN top-1 (the other metrics derived from it). */
 const row = (name: string, seed: number, knnTop1: number, loaded = false): LeaderboardRow => ({
   name, seed, knnTop1, oneNNTop1: knnTop1 - 0.01, recallAt1: knnTop1, mapAtR: knnTop1 / 2, alignment: 0.5, uniformity: -2,
-  steps: 100, epochs: 0.5, trainSeconds: 10 + seed, evalSeconds: 1, finalLoss: 0.1, losses: [1, 0.1], loaded, source: loaded ? 'shipped' : 'trained',
+  steps: 100, epochs: 0.5, trainSeconds: 10 + seed, evalSeconds: 1, finalLoss: 0.1, losses: [1, 0.1], loaded, source: loaded ? 'shipped' : 'trained', trainedAt: loaded ? `2026-12-0${seed}T00:00:00.000Z` : null,
 });
 
 test('seedSpread: mean, sample standard deviation, range', () => {
@@ -31,6 +31,8 @@ test('summarizeLeaderboard groups by contender, sorts by mean kNN; clear differe
   assert.deepEqual(summary[0].seeds, [1, 2, 3]);
   assert.equal(summary[0].loaded, true);
   assert.equal(summary[1].loaded, false);
+  assert.equal(summary[0].trainedAt, '2026-12-01T00:00:00.000Z', 'the earliest of the loaded runs');
+  assert.equal(summary[1].trainedAt, null);
   assert.ok(Math.abs(summary[2].knnTop1.mean - 0.71) < 1e-12);
   assert.ok(Math.abs(summary[1].trainSeconds.mean - 12) < 1e-12);
   const clear = clearDifferences(summary);

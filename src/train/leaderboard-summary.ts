@@ -35,6 +35,8 @@ export interface LeaderboardSummary {
   trainSeconds: SeedSpread;
   /** Whether any of its runs were loaded from a checkpoint rather than trained in this run. */
   loaded: boolean;
+  /** The earliest training time of its loaded runs (ISO), null when every run trained in this run. */
+  trainedAt: string | null;
 }
 
 /** A difference between two contenders in weighted kNN top-1 that the seeds support. */
@@ -81,6 +83,7 @@ export function summarizeLeaderboard(rows: readonly LeaderboardRow[]): Leaderboa
       knnTop1: of('knnTop1'), oneNNTop1: of('oneNNTop1'), recallAt1: of('recallAt1'), mapAtR: of('mapAtR'),
       alignment: of('alignment'), uniformity: of('uniformity'), steps: of('steps'), trainSeconds: of('trainSeconds'),
       loaded: runs.some((run) => run.loaded),
+      trainedAt: runs.map((run) => run.trainedAt).filter((time): time is string => typeof time === 'string').sort()[0] ?? null,
     };
   });
   return summaries.sort((a, b) => b.knnTop1.mean - a.knnTop1.mean);

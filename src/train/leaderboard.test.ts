@@ -151,7 +151,8 @@ test('checkpointed contenders are trained once and then loaded with the same row
     for (const seed of [1, 2]) {
       assert.equal(classic(second, seed).source, 'cache');
       assert.equal(classic(second, seed).loaded, true);
-      assert.deepEqual({ ...classic(second, seed), source: 'trained', loaded: false }, classic(first, seed), 'the loaded row is the trained one');
+      assert.match(String(classic(second, seed).trainedAt), /^\d{4}-\d\d-\d\dT/);
+      assert.deepEqual({ ...classic(second, seed), source: 'trained', loaded: false, trainedAt: null }, classic(first, seed), 'the loaded row is the trained one');
     }
     assert.ok(second.filter((r) => r.name === 'yours').every((r) => r.source === 'trained'), 'a contender without a checkpoint config trains every time');
     // Another budget is another run: it trains.

@@ -129,6 +129,8 @@ export interface LeaderboardRow {
   loaded: boolean;
   /** Where the weights came from (`loadOrTrain`'s source; `'trained'` without checkpoints). */
   source: 'trained' | 'cache' | 'shipped';
+  /** When a loaded run was trained (ISO time of its checkpoint); null for a run trained in this call. */
+  trainedAt: string | null;
 }
 
 function checkOptions(contenders: readonly LeaderboardContender[], options: LeaderboardOptions): void {
@@ -295,6 +297,7 @@ export async function runLeaderboard(contenders: readonly LeaderboardContender[]
         };
         let measured: Awaited<ReturnType<typeof measureRun>>;
         let source: LeaderboardRow['source'] = 'trained';
+        let trainedAt: string | null = null;
         if (options.checkpoint && contender.checkpoint) {
           const board = positives === 'two-views' ? { imagesPerBatch: N, augmentation } : { classesPerBatch: P, samplesPerClass: K };
           const result = await loadOrTrain({
@@ -311,6 +314,7 @@ export async function runLeaderboard(contenders: readonly LeaderboardContender[]
           });
           measured = result.metrics;
           source = result.source;
+          if (result.loaded) trainedAt = result.trainedAt;
         } else {
           measured = await measureRun();
         }
@@ -319,7 +323,7 @@ export async function runLeaderboard(contenders: readonly LeaderboardContender[]
           knnTop1: measured.knnTop1, oneNNTop1: measured.oneNNTop1, recallAt1: measured.recallAt1, mapAtR: measured.mapAtR,
           alignment: measured.alignment, uniformity: measured.uniformity,
           steps: measured.steps, epochs: measured.steps / stepsPerEpoch, trainSeconds: measured.trainSeconds, evalSeconds: measured.evalSeconds,
-          finalLoss: measured.finalLoss, losses: measured.losses, loaded: source !== 'trained', source,
+          finalLoss: measured.finalLoss, losses: measured.losses, loaded: source !== 'trained', source, trainedAt,
         };
         rows.push(row);
         options.onResult?.(row, encoder);

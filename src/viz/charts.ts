@@ -145,3 +145,51 @@ export function tripletCountsChart(history: readonly TripletCounts[], options: P
     ),
   };
 }
+
+/** One category of {@link seedSpreadChart}: its name and one value per seed. */
+export interface SeedValues {
+  name: string;
+  /** One value per seed (e.g. kNN top-1 in %). */
+  values: readonly number[];
+}
+
+/**
+ * A dot per seed and a larger dot for the mean, one column per category: how far apart the seeds
+ * of one loss land next to the gaps between losses (a bar of the mean alone hides that).
+ *
+ * @param entries the categories in display order, each with its per-seed values.
+ * @param options `title`, `xTitle`, `yTitle` (required) and size.
+ * @example
+ * showFigure(seedSpreadChart(summary.map((s) => ({ name: s.name, values: s.knnTop1.values.map((v) => 100 * v) })),
+ *   { title: 'kNN top-1 per seed', xTitle: 'loss', yTitle: 'kNN top-1 (%)' }));
+ * @see notebooks/06-design-your-own-loss.ipynb
+ */
+export function seedSpreadChart(entries: readonly SeedValues[], options: ChartOptions): Figure {
+  const fn = 'seedSpreadChart';
+  if (!Array.isArray(entries) || entries.length === 0) throw new Error(`${fn}: 'entries' must be a non-empty array of { name, values }, got ${describe(entries)}`);
+  entries.forEach((entry, i) => {
+    if (!entry || typeof entry.name !== 'string' || entry.name.length === 0) throw new Error(`${fn}: 'entries'[${i}].name must be a non-empty string`);
+    if (!Array.isArray(entry.values) || entry.values.length === 0 || !entry.values.every(Number.isFinite)) {
+      throw new Error(`${fn}: 'entries'[${i}].values must be a non-empty array of finite numbers, got ${describe(entry.values)}`);
+    }
+  });
+  const seeds: PlotTrace = {
+    type: 'scatter', mode: 'markers', name: 'each seed',
+    x: entries.flatMap((entry) => entry.values.map(() => entry.name)),
+    y: plainNumbers(entries.flatMap((entry) => [...entry.values]), 6),
+    marker: { color: plotColor(0), size: 8, opacity: 0.7 },
+  };
+  const means: PlotTrace = {
+    type: 'scatter', mode: 'markers', name: 'mean',
+    x: entries.map((entry) => entry.name),
+    y: plainNumbers(entries.map((entry) => entry.values.reduce((sum: number, v: number) => sum + v, 0) / entry.values.length), 6),
+    marker: { color: plotColor(1), size: 14, opacity: 0.9 },
+  };
+  return {
+    data: [seeds, means],
+    layout: figureLayout(
+      { title: options?.title, width: options?.width, height: options?.height, axes: { x: { title: options?.xTitle, type: 'category' }, y: options?.yTitle }, layout: { showlegend: true } },
+      fn,
+    ),
+  };
+}

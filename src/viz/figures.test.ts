@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { expectClose } from '../notebook/assertions';
 import { figureTitleProblems } from './figure';
-import { barChart, lineChart, tripletCountsChart } from './charts';
+import { barChart, lineChart, seedSpreadChart, tripletCountsChart } from './charts';
 import { alignLayout, embeddingEvolution } from './embedding-evolution';
 import { embeddingScatter } from './embedding-scatter';
 import { imageGridHtml, neighbourGridRows } from './image-grid';
@@ -105,6 +105,17 @@ test('barChart, lineChart and tripletCountsChart check lengths; triplet fraction
   assert.throws(() => tripletCountsChart([{ step: 0, easy: -1, semiHard: 0, hard: 0 }]), /tripletCountsChart: 'history'\[0\].easy must be a finite number ≥ 0, got -1/);
 });
 
+test('seedSpreadChart: a dot per seed under its category, the mean as a larger dot', () => {
+  const titles = { title: 't', xTitle: 'loss', yTitle: 'kNN (%)' };
+  const figure = seedSpreadChart([{ name: 'SupCon', values: [86, 87, 88] }, { name: 'yours', values: [85, 85.5] }], titles);
+  assert.deepEqual(figure.data[0].x, ['SupCon', 'SupCon', 'SupCon', 'yours', 'yours']);
+  assert.deepEqual(figure.data[0].y, [86, 87, 88, 85, 85.5]);
+  assert.deepEqual(figure.data[1].x, ['SupCon', 'yours']);
+  assert.deepEqual(figure.data[1].y, [87, 85.25]);
+  assert.throws(() => seedSpreadChart([], titles), /seedSpreadChart: 'entries' must be a non-empty array/);
+  assert.throws(() => seedSpreadChart([{ name: 'a', values: [1, NaN] }], titles), /seedSpreadChart: 'entries'\[0\].values must be a non-empty array of finite numbers/);
+});
+
 test('imageGridHtml and neighbourGridRows: one image per cell, green/red frames by class', () => {
   const pixelsOf = (i: number) => images.subarray(i * 4, i * 4 + 4);
   const rows = neighbourGridRows([0], [2, 1], 2, { query: pixelsOf, reference: pixelsOf }, { query: () => 0, reference: (j) => (j === 2 ? 0 : 1) }, { classNames: ['Bag', 'Coat'], similarities: [0.9, 0.5] });
@@ -126,6 +137,7 @@ test('every figure builder titles the figure and each axis its traces use, in th
     barChart: barChart(['a'], { acc: [1] }, { title: 't', xTitle: 'x', yTitle: 'y' }),
     lineChart: lineChart([1, 2], { acc: [1, 2] }, { title: 't', xTitle: 'x', yTitle: 'y' }),
     tripletCountsChart: tripletCountsChart([{ step: 0, easy: 1, semiHard: 1, hard: 1 }]),
+    seedSpreadChart: seedSpreadChart([{ name: 'a', values: [1, 2] }], { title: 't', xTitle: 'x', yTitle: 'y' }),
   };
   for (const [name, figure] of Object.entries(figures)) {
     assert.deepEqual(figureTitleProblems(figure), [], name);
