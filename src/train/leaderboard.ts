@@ -302,7 +302,7 @@ export async function runLeaderboard(contenders: readonly LeaderboardContender[]
           const board = positives === 'two-views' ? { imagesPerBatch: N, augmentation } : { classesPerBatch: P, samplesPerClass: K };
           const result = await loadOrTrain({
             name: `${options.checkpoint.prefix}-${leaderboardSlug(contender.name)}-seed${seed}`,
-            config: { ...options.checkpoint.config, contender: contender.checkpoint, positives, ...board, budget: options.budget, learningRate: learningRateOf(contender), train: options.train.count, seed },
+            config: { ...options.checkpoint.config, contender: contender.checkpoint, positives, ...board, budget: options.budget, learningRate: learningRateOf(contender), train: options.train.count, test: options.test.count, knn: { k: options.k ?? 200, temperature: options.temperature ?? 0.1 }, seed },
             state: { models: { encoder } },
             epochs: Math.round((100 * (options.budget.steps ?? (options.budget.epochs ?? 0) * stepsPerEpoch)) / stepsPerEpoch) / 100,
             train: measureRun,
