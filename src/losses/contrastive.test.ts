@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { expectClose } from '../notebook/assertions';
 import { contrastiveLoss } from './contrastive';
-import { lossFixtures } from './fixtures';
+import { lossFixtures } from '../testing/loss-fixtures';
 import { gradCheck } from './grad-check';
 
 const t2 = (rows: number[][]) => tf.tensor2d(rows, undefined, 'float32');

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { expectClose } from '../notebook/assertions';
-import { lossFixtures } from './fixtures';
+import { lossFixtures } from '../testing/loss-fixtures';
 import { gradCheck } from './grad-check';
 import { estimateNormalizer, nceLoss, nonParametricSoftmaxLoss } from './instance-discrimination';
 import { Rng } from '../data/random';

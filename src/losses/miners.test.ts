@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/random';
 import { expectClose } from '../notebook/assertions';
-import { lossFixtures } from './fixtures';
+import { lossFixtures } from '../testing/loss-fixtures';
 import { gradCheck } from './grad-check';
 import { batchTripletLoss, countTripletKinds, mineBatchAll, mineBatchHard, mineRandom, mineSemiHard, mineTriplets } from './miners';
 import { tripletLoss } from './triplet';

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/random';
 import { expectClose } from '../notebook/assertions';
 import { contrastiveLoss } from './contrastive';
-import { lossFixtures } from './fixtures';
+import { lossFixtures } from '../testing/loss-fixtures';
 import { gradCheck } from './grad-check';
 import { infoNCELoss } from './info-nce';
 import { nPairLoss, tupletLoss } from './n-pair';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { expectWasmMatchesCpu, randomValues } from '../backend/kernels/compare-backends';
+import { expectWasmMatchesCpu, randomValues } from '../testing/compare-backends';
 import { createCnnEncoder } from '../models/encoders';
 import { createMocoTrainer } from './moco';
 import { createInstDiscTrainer } from './instdisc';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { expectWasmMatchesCpu, randomValues, runOn } from './compare-backends';
+import { expectWasmMatchesCpu, randomValues, runOn } from '../../testing/compare-backends';
 
 type Pad = 'valid' | 'same';
 const CASES: Array<{ x: [number, number, number, number]; filter: [number, number, number, number]; stride: number; pad: Pad }> = [

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { expectWasmMatchesCpu, randomValues, runOn } from './compare-backends';
+import { expectWasmMatchesCpu, randomValues, runOn } from '../../testing/compare-backends';
 
 test('clone and same-dtype cast share the buffer safely: disposing either side keeps the other', async () => {
   await runOn('wasm', () => tf.zeros([1]));

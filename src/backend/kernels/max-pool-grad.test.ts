@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { expectWasmMatchesCpu, randomValues, runOn } from './compare-backends';
+import { expectWasmMatchesCpu, randomValues, runOn } from '../../testing/compare-backends';
 
 const CASES: Array<{ x: [number, number, number, number]; size: number; stride: number; pad: 'valid' | 'same' }> = [
   { x: [3, 8, 8, 4], size: 2, stride: 2, pad: 'valid' },

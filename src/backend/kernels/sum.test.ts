@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { expectWasmMatchesCpu, randomValues, runOn } from './compare-backends';
+import { expectWasmMatchesCpu, randomValues, runOn } from '../../testing/compare-backends';
 
 test('sum over leading axes (conv bias gradient shape), with and without keepDims: wasm = cpu', async () => {
   const values = randomValues(40, 4 * 5 * 6 * 3);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { expectWasmMatchesCpu, randomValues, runOn } from './compare-backends';
+import { expectWasmMatchesCpu, randomValues, runOn } from '../../testing/compare-backends';
 import { tileInto } from './tile';
 
 test('tileInto matches the definition out[i] = x[i mod shape] on mixed shapes and reps', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { runOn } from './compare-backends';
+import { runOn } from '../../testing/compare-backends';
 
 /** Values on a coarse grid (many ties) or continuous, from a fixed seed. */
 function values(seed: number, count: number, levels: number | null): Float32Array {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { expectWasmMatchesCpu, randomValues, runOn } from './compare-backends';
+import { expectWasmMatchesCpu, randomValues, runOn } from '../../testing/compare-backends';
 
 test('UnsortedSegmentSum on a hand-made example (ids out of range are dropped)', async () => {
   const [values] = await runOn('wasm', () =>

@@ -1,8 +1,11 @@
 /**
- * Test helper: reads the PyTorch float64 reference values that `scripts/make-loss-fixtures.py`
- * wrote to `src/losses/__fixtures__/losses.json`. tsc does not copy JSON next to the compiled
- * tests, so the file is found by walking up from this module to the repository's `src/losses`.
- * Not exported from the package.
+ * Test helper for the loss tests: reads the PyTorch float64 reference values that
+ * `scripts/make-loss-fixtures.py` wrote to `src/losses/__fixtures__/losses.json` (the data stays
+ * beside the tests that use it). tsc does not copy JSON next to the compiled tests, so the file is
+ * found by walking up from this module to the repository's `src/losses`.
+ *
+ * Test support lives in `src/testing/`: compiled with the tests, never imported by the library,
+ * not exported from the package index and left out of the published files (`src/package.json`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,11 +1,16 @@
 /**
- * Test support for the wasm kernel patches: run the same computation on the cpu backend (the
- * reference) and on the patched wasm backend in one process, and compare with `expectClose`.
+ * Test support for the wasm kernel patches (`src/backend/kernels/*.test.ts`, `src/train/wasm.test.ts`):
+ * run the same computation on the cpu backend (the reference) and on the patched wasm backend in
+ * one process, and compare with `expectClose`.
+ *
+ * Test support lives in `src/testing/`, the top of the import graph: it may import any layer of
+ * the kit (here the backend, the PRNG and the tolerance helper), and only `*.test.ts` files import
+ * it. It is not exported from the package index and left out of the published files.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../../data/random';
-import { expectClose, Tolerance } from '../../notebook/assertions';
-import { patchWasmKernels } from '../wasm-patches';
+import { Rng } from '../data/random';
+import { expectClose, Tolerance } from '../notebook/assertions';
+import { patchWasmKernels } from '../backend/wasm-patches';
 
 /** Random float32 values from a seeded generator: `count` normals. */
 export function randomValues(seed: number, count: number): Float32Array {
