@@ -14,7 +14,7 @@
  * @see notebooks/06-design-your-own-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkFinite, checkInteger, checkMatrix, checkPositive } from './inputs';
+import { requireFiniteValues, requireInteger, requireMatrix, requirePositiveFinite } from '../checks';
 import { defaultPairwiseChunk, reducePairwiseBlocks } from './pairwise';
 
 /** Options of {@link alignment}. */
@@ -52,14 +52,14 @@ function prepare(x: tf.Tensor2D, normalize: boolean): tf.Tensor2D {
  */
 export function alignment(x: tf.Tensor2D, y: tf.Tensor2D, options: AlignmentOptions = {}): number {
   const fn = 'alignment';
-  checkMatrix(x, fn, 'x');
-  checkMatrix(y, fn, 'y');
+  requireMatrix(fn, 'x', x);
+  requireMatrix(fn, 'y', y);
   if (x.shape[0] !== y.shape[0] || x.shape[1] !== y.shape[1]) {
     throw new Error(`${fn}: 'y' must be [${x.shape}] like 'x' (row i of y is the positive of row i of x), got [${y.shape}]`);
   }
-  const alpha = checkPositive(options.alpha ?? 2, fn, 'alpha');
-  checkFinite(x, fn, 'x');
-  checkFinite(y, fn, 'y');
+  const alpha = requirePositiveFinite(fn, 'alpha', options.alpha ?? 2);
+  requireFiniteValues(fn, 'x', x);
+  requireFiniteValues(fn, 'y', y);
   const normalize = options.normalize ?? true;
   return tf.tidy(() => {
     const distances = prepare(x, normalize).sub(prepare(y, normalize)).norm('euclidean', 1); // [numPairs]
@@ -77,13 +77,13 @@ export function alignment(x: tf.Tensor2D, y: tf.Tensor2D, options: AlignmentOpti
  */
 export function uniformity(x: tf.Tensor2D, options: UniformityOptions = {}): number {
   const fn = 'uniformity';
-  checkMatrix(x, fn, 'x');
+  requireMatrix(fn, 'x', x);
   const n = x.shape[0];
   if (n < 2) throw new Error(`${fn}: 'x' needs at least 2 rows (pairs of different examples), got ${n}`);
-  const t = checkPositive(options.t ?? 2, fn, 't');
+  const t = requirePositiveFinite(fn, 't', options.t ?? 2);
   const chunkSize =
-    options.chunkSize === undefined ? defaultPairwiseChunk(n) : checkInteger(options.chunkSize, fn, 'chunkSize', 1);
-  checkFinite(x, fn, 'x');
+    options.chunkSize === undefined ? defaultPairwiseChunk(n) : requireInteger(fn, 'chunkSize', options.chunkSize, 1);
+  requireFiniteValues(fn, 'x', x);
   const rows = prepare(x, options.normalize ?? true);
   let blockLogSums: number[];
   try {

@@ -19,7 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { rngFor } from '../data/random';
-import { checkFinite, checkInteger, checkMatrix } from './inputs';
+import { requireFiniteValues, requireInteger, requireMatrix } from '../checks';
 import { defaultPairwiseChunk, reducePairwiseBlocks } from './pairwise';
 
 /** Options of {@link collapseReport}. */
@@ -81,7 +81,7 @@ export function effectiveRank(singularValues: ArrayLike<number>): number {
  * @returns the dim singular values, largest first (tiny negative eigenvalues from rounding → 0).
  */
 export function singularValues(embeddings: tf.Tensor2D, center = false): number[] {
-  checkMatrix(embeddings, 'singularValues', 'embeddings');
+  requireMatrix('singularValues', 'embeddings', embeddings);
   const dim = embeddings.shape[1];
   const gram = tf.tidy(() => {
     let x = embeddings.toFloat();
@@ -107,11 +107,11 @@ export function singularValues(embeddings: tf.Tensor2D, center = false): number[
  */
 export function collapseReport(embeddings: tf.Tensor2D, options: CollapseReportOptions = {}): CollapseReport {
   const fn = 'collapseReport';
-  checkMatrix(embeddings, fn, 'embeddings');
+  requireMatrix(fn, 'embeddings', embeddings);
   const [numPoints, dim] = embeddings.shape;
   if (numPoints < 2) throw new Error(`${fn}: 'embeddings' needs at least 2 rows, got ${numPoints}`);
-  const maxPairwisePoints = checkInteger(options.maxPairwisePoints ?? 5000, fn, 'maxPairwisePoints', 2);
-  checkFinite(embeddings, fn, 'embeddings');
+  const maxPairwisePoints = requireInteger(fn, 'maxPairwisePoints', options.maxPairwisePoints ?? 5000, 2);
+  requireFiniteValues(fn, 'embeddings', embeddings);
 
   const spectrum = singularValues(embeddings, options.center ?? false);
   const pairwisePoints = Math.min(numPoints, maxPairwisePoints);

@@ -5,7 +5,8 @@
  *
  * @see notebooks/01-contrastive-loss.ipynb
  */
-import { checkInteger, checkPositive, checkTrainTest, LabelledEmbeddings, numClassesOf } from './inputs';
+import { requireInteger, requirePositiveFinite } from '../checks';
+import { checkTrainTest, LabelledEmbeddings, numClassesOf } from './inputs';
 import { nearestNeighborAccuracy, weightedKnnAccuracy } from './knn-classify';
 import { KnnMetric, knnSearch } from './knn-search';
 
@@ -63,8 +64,8 @@ export async function evaluateEmbeddings(
   const fn = 'evaluateEmbeddings';
   const started = Date.now();
   const { trainEmbeddings, testEmbeddings, trainLabels, testLabels } = checkTrainTest(train, test, fn);
-  const k = checkInteger(options.k ?? 200, fn, 'k', 1);
-  const temperature = checkPositive(options.temperature ?? 0.1, fn, 'temperature');
+  const k = requireInteger(fn, 'k', options.k ?? 200, 1);
+  const temperature = requirePositiveFinite(fn, 'temperature', options.temperature ?? 0.1);
   const neighbors = await knnSearch(testEmbeddings, trainEmbeddings, {
     k,
     metric: options.metric,

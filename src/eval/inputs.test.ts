@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { checkFinite, checkInteger, checkMatrix, checkPositive, checkSameDim, numClassesOf, toLabelArray } from './inputs';
+import { checkTrainTest, numClassesOf, toLabelArray } from './inputs';
 
 test('toLabelArray copies arrays, typed arrays and 1-D tensors into an Int32Array', () => {
   assert.deepEqual(Array.from(toLabelArray([2, 0, 1], 'f', 'labels')), [2, 0, 1]);
@@ -21,21 +21,17 @@ test('toLabelArray rejects non-integers, negatives, wrong lengths and 2-D tensor
   matrix.dispose();
 });
 
-test('matrix, integer, positive and finite checks name the function and the argument', () => {
+test('checkTrainTest checks both sides and returns the embeddings with Int32Array labels', () => {
   const a = tf.zeros([2, 3]) as tf.Tensor2D;
-  const b = tf.zeros([2, 4]) as tf.Tensor2D;
-  const empty = tf.zeros([0, 3]);
-  const strings = tf.tensor([['a']]);
-  const bad = tf.tensor2d([[1, Infinity]]);
-  assert.equal(checkMatrix(a, 'f', 'x'), a);
-  assert.throws(() => checkMatrix([[1]], 'f', 'x'), /f: 'x' must be a 2-D tensor \[rows, dim\], got an array of length 1/);
-  assert.throws(() => checkMatrix(empty, 'f', 'x'), /f: 'x' must be a non-empty 2-D tensor \[rows, dim\], got shape \[0,3\]/);
-  assert.throws(() => checkMatrix(strings, 'f', 'x'), /f: 'x' must hold numbers \(float32 or int32\), got dtype string/);
-  assert.throws(() => checkSameDim(a, b, 'f', 'x', 'y'), /f: 'y' must be \[rows, 3\] like 'x', got \[2,4\]/);
-  assert.throws(() => checkInteger(2.5, 'f', 'k', 1), /f: 'k' must be an integer ≥ 1, got 2.5/);
-  assert.throws(() => checkInteger(9, 'f', 'k', 1, 5), /f: 'k' must be an integer in \[1, 5\], got 9/);
-  assert.throws(() => checkPositive(Infinity, 'f', 't'), /f: 't' must be a positive finite number, got Infinity/);
-  assert.throws(() => checkFinite(bad, 'f', 'x'), /f: 'x' holds NaN or Infinity/);
+  const b = tf.zeros([1, 4]) as tf.Tensor2D;
+  const checked = checkTrainTest({ embeddings: a, labels: [0, 1] }, { embeddings: a, labels: [1, 1] }, 'f');
+  assert.equal(checked.trainEmbeddings, a);
+  assert.deepEqual(Array.from(checked.testLabels), [1, 1]);
+  assert.throws(() => checkTrainTest({ embeddings: a, labels: [0, 1] }, { embeddings: b, labels: [0] }, 'f'), /f: 'test.embeddings' must be \[rows, 3\] like 'train.embeddings', got \[1,4\]/);
+  assert.throws(() => checkTrainTest({ embeddings: a, labels: [0] }, { embeddings: a, labels: [0, 1] }, 'f'), /f: 'train.labels' must have one label per row \(2\), got 1/);
+  tf.dispose([a, b]);
+});
+
+test('numClassesOf is one more than the largest label', () => {
   assert.equal(numClassesOf(Int32Array.from([0, 4]), Int32Array.from([2])), 5);
-  tf.dispose([a, b, empty, strings, bad]);
 });

@@ -14,7 +14,8 @@
  * @see notebooks/04-instance-discrimination.ipynb
  */
 import type { KnnResult } from './knn-search';
-import { checkInteger, checkPositive, Labels, numClassesOf, toLabelArray } from './inputs';
+import { requireInteger, requirePositiveFinite } from '../checks';
+import { Labels, numClassesOf, toLabelArray } from './inputs';
 
 /** Options of the weighted kNN classifier. */
 export interface WeightedKnnOptions {
@@ -64,12 +65,12 @@ export function weightedKnnLogScores(
 ): { logScores: Float64Array; numClasses: number; k: number } {
   checkNeighbors(neighbors, fn);
   const labels = toLabelArray(referenceLabels, fn, 'referenceLabels');
-  const temperature = checkPositive(options.temperature ?? 0.1, fn, 'temperature');
-  const k = options.k === undefined ? neighbors.k : checkInteger(options.k, fn, 'k', 1);
+  const temperature = requirePositiveFinite(fn, 'temperature', options.temperature ?? 0.1);
+  const k = options.k === undefined ? neighbors.k : requireInteger(fn, 'k', options.k, 1);
   if (k > neighbors.k) {
     throw new Error(`${fn}: 'k' (${k}) must be ≤ the neighbours searched (${neighbors.k}); search with a larger k`);
   }
-  const numClasses = options.numClasses === undefined ? numClassesOf(labels) : checkInteger(options.numClasses, fn, 'numClasses', 1);
+  const numClasses = options.numClasses === undefined ? numClassesOf(labels) : requireInteger(fn, 'numClasses', options.numClasses, 1);
   const { numQueries, indices, similarities } = neighbors;
   const logScores = new Float64Array(numQueries * numClasses).fill(-Infinity);
   const classMax = new Float64Array(numClasses);
@@ -107,8 +108,8 @@ export function weightedKnnLogScores(
  * @returns the ranked class ids. // [numQueries * topK]
  */
 export function rankClasses(scores: ArrayLike<number>, numClasses: number, topK: number): Int32Array {
-  checkInteger(numClasses, 'rankClasses', 'numClasses', 1);
-  checkInteger(topK, 'rankClasses', 'topK', 1, numClasses);
+  requireInteger('rankClasses', 'numClasses', numClasses, 1);
+  requireInteger('rankClasses', 'topK', topK, 1, numClasses);
   const numQueries = scores.length / numClasses;
   if (!Number.isInteger(numQueries)) throw new Error(`rankClasses: 'scores' length ${scores.length} is not a multiple of numClasses = ${numClasses}`);
   const out = new Int32Array(numQueries * topK);

@@ -12,7 +12,7 @@
  * @see notebooks/01-contrastive-loss.ipynb (first kNN evaluation)
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkFinite, checkInteger, checkMatrix, checkSameDim } from './inputs';
+import { requireFiniteValues, requireInteger, requireMatrix, requireSameColumns } from '../checks';
 
 /**
  * How nearness is measured.
@@ -102,13 +102,13 @@ export async function forEachKnnChunk(
   visit: (chunk: KnnChunk) => void,
   fn = 'knnSearch',
 ): Promise<number> {
-  checkMatrix(queries, fn, 'queries');
-  checkMatrix(references, fn, 'references');
-  checkSameDim(references, queries, fn, 'references', 'queries');
+  requireMatrix(fn, 'queries', queries);
+  requireMatrix(fn, 'references', references);
+  requireSameColumns(fn, 'queries', queries, 'references', references);
   if (options === null || typeof options !== 'object') throw new Error(`${fn}: 'options' must be an object with at least { k }`);
   const metric = options.metric ?? 'cosine';
   if (!METRICS.includes(metric)) throw new Error(`${fn}: 'metric' must be one of ${METRICS.join(', ')}; got '${metric}'`);
-  checkInteger(options.k, fn, 'k', 1);
+  requireInteger(fn, 'k', options.k, 1);
   const excludeSelf = options.excludeSelf ?? false;
   const [numQueries, dim] = queries.shape;
   const numReferences = references.shape[0];
@@ -122,9 +122,9 @@ export async function forEachKnnChunk(
   const chunkSize =
     options.chunkSize === undefined
       ? Math.max(1, Math.min(MAX_DEFAULT_CHUNK_ROWS, Math.floor(DEFAULT_CHUNK_ENTRIES / numReferences)))
-      : checkInteger(options.chunkSize, fn, 'chunkSize', 1);
-  checkFinite(queries, fn, 'queries');
-  if (references !== queries) checkFinite(references, fn, 'references');
+      : requireInteger(fn, 'chunkSize', options.chunkSize, 1);
+  requireFiniteValues(fn, 'queries', queries);
+  if (references !== queries) requireFiniteValues(fn, 'references', references);
 
   // Prepared once: [dim, n] so each chunk is a plain matmul. For the Euclidean metric one more
   // row −‖r‖² (and a 1 appended to each query) makes the matmul give 2q·r − ‖r‖² directly: the
@@ -240,7 +240,7 @@ export function knnDistances(result: KnnResult): Float32Array {
  * @param k neighbours per row (`result.k`).
  */
 export function knnRows(values: ArrayLike<number>, k: number): number[][] {
-  checkInteger(k, 'knnRows', 'k', 1);
+  requireInteger('knnRows', 'k', k, 1);
   if (values.length % k !== 0) throw new Error(`knnRows: 'values' length ${values.length} is not a multiple of k = ${k}`);
   const rows: number[][] = [];
   for (let start = 0; start < values.length; start += k) rows.push(Array.from({ length: k }, (_, j) => values[start + j]));

@@ -13,7 +13,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { rngFor } from '../data/random';
-import { checkFinite, checkInteger, checkPositive, checkTrainTest, LabelledEmbeddings, numClassesOf } from './inputs';
+import { requireFiniteValues, requireInteger, requireNonNegative, requirePositiveFinite } from '../checks';
+import { checkTrainTest, LabelledEmbeddings, numClassesOf } from './inputs';
 
 /** Options of {@link linearProbe}. */
 export interface LinearProbeOptions {
@@ -68,17 +69,16 @@ export async function linearProbe(train: LabelledEmbeddings, test: LabelledEmbed
   const fn = 'linearProbe';
   const started = Date.now();
   const { trainEmbeddings: trainX, testEmbeddings: testX, trainLabels, testLabels } = checkTrainTest(train, test, fn);
-  const epochs = checkInteger(options.epochs ?? 10, fn, 'epochs', 1);
-  const batchSize = checkInteger(options.batchSize ?? 256, fn, 'batchSize', 1);
-  const learningRate = checkPositive(options.learningRate ?? 0.01, fn, 'learningRate');
-  const weightDecay = options.weightDecay ?? 1e-4;
-  if (!(weightDecay >= 0) || !Number.isFinite(weightDecay)) throw new Error(`${fn}: 'weightDecay' must be a finite number ≥ 0, got ${weightDecay}`);
+  const epochs = requireInteger(fn, 'epochs', options.epochs ?? 10, 1);
+  const batchSize = requireInteger(fn, 'batchSize', options.batchSize ?? 256, 1);
+  const learningRate = requirePositiveFinite(fn, 'learningRate', options.learningRate ?? 0.01);
+  const weightDecay = requireNonNegative(fn, 'weightDecay', options.weightDecay ?? 1e-4);
   const numClasses = options.numClasses ?? numClassesOf(trainLabels, testLabels);
-  checkInteger(numClasses, fn, 'numClasses', 2);
+  requireInteger(fn, 'numClasses', numClasses, 2);
   const maxLabel = numClassesOf(trainLabels, testLabels) - 1;
   if (maxLabel >= numClasses) throw new Error(`${fn}: label ${maxLabel} is ≥ 'numClasses' (${numClasses})`);
-  checkFinite(trainX, fn, 'train.embeddings');
-  checkFinite(testX, fn, 'test.embeddings');
+  requireFiniteValues(fn, 'train.embeddings', trainX);
+  requireFiniteValues(fn, 'test.embeddings', testX);
 
   const [numTrain, dim] = trainX.shape;
   const standardize = options.standardize ?? true;

@@ -16,7 +16,8 @@
  * @see notebooks/02-triplet-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkInteger, checkMatrix, Labels, toLabelArray } from './inputs';
+import { requireInteger, requireMatrix } from '../checks';
+import { Labels, toLabelArray } from './inputs';
 import { forEachKnnChunk, KnnMetric, KnnResult } from './knn-search';
 
 /**
@@ -38,7 +39,7 @@ export function recallAtK(neighbors: KnnResult, queryLabels: Labels, referenceLa
   const references = toLabelArray(referenceLabels, fn, 'referenceLabels');
   if (!Array.isArray(ks) || ks.length === 0) throw new Error(`${fn}: 'ks' must be a non-empty array of integers ≥ 1`);
   for (const K of ks) {
-    checkInteger(K, fn, 'ks[]', 1);
+    requireInteger(fn, 'ks[]', K, 1);
     if (K > neighbors.k) throw new Error(`${fn}: 'ks' asks for K = ${K} but only ${neighbors.k} neighbours were searched`);
   }
   // For each query, the rank (1-based) of its first same-class neighbour (Infinity if none).
@@ -89,7 +90,7 @@ export interface MapAtRResult {
  * @param R the number of same-class references (R ≥ 1).
  */
 export function averagePrecisionAtR(relevant: ArrayLike<boolean | number>, R: number): number {
-  checkInteger(R, 'averagePrecisionAtR', 'R', 1);
+  requireInteger('averagePrecisionAtR', 'R', R, 1);
   if (relevant.length < R) throw new Error(`averagePrecisionAtR: 'relevant' must have at least R = ${R} entries, got ${relevant.length}`);
   let hits = 0;
   let sum = 0;
@@ -121,8 +122,8 @@ export async function meanAveragePrecisionAtR(
   options: MapAtROptions = {},
 ): Promise<MapAtRResult> {
   const fn = 'meanAveragePrecisionAtR';
-  checkMatrix(queries, fn, 'queries');
-  checkMatrix(references, fn, 'references');
+  requireMatrix(fn, 'queries', queries);
+  requireMatrix(fn, 'references', references);
   const queryClasses = toLabelArray(queryLabels, fn, 'queryLabels', queries.shape[0]);
   const referenceClasses = toLabelArray(referenceLabels, fn, 'referenceLabels', references.shape[0]);
   const excludeSelf = options.excludeSelf ?? false;

@@ -5,7 +5,7 @@
  * @see notebooks/01-contrastive-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { optionsObject, requireBinaryFlags, requireFloat, requireNonEmpty, requirePositive, requireSameShape } from './checks';
+import { optionsObject, requireBinaryFlags, requireFloat, requireNonEmpty, requirePositive, requireSameShape } from '../checks';
 import { rowSquaredDistances, safeSqrt } from './distances';
 
 /** Options of {@link contrastiveLoss}. */

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/random';
-import { optionsObject, requireNonNegative, requirePositive, requireTensor, shapeText } from './checks';
+import { optionsObject, requireNonNegative, requirePositive, requireTensor, shapeText } from '../checks';
 
 /** Options of {@link gradCheck}. */
 export interface GradCheckOptions {

@@ -7,7 +7,7 @@
  * @see notebooks/05-moco.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { optionsObject, requireFloat, requireNonEmpty, requirePositive, requireSameShape, shapeText } from './checks';
+import { optionsObject, requireFloat, requireNonEmpty, requirePositive, requireSameShape, shapeText } from '../checks';
 import { matMulTransposed, rowDots } from './distances';
 import { logSumExpLastAxis } from './log-sum-exp';
 

@@ -11,7 +11,7 @@
  * @see notebooks/04-instance-discrimination.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { optionsObject, requireFloat, requireIndices, requireNonEmpty, requirePositive, shapeText } from './checks';
+import { optionsObject, requireFloat, requireIndices, requireNonEmpty, requirePositive, shapeText } from '../checks';
 import { matMulTransposed } from './distances';
 import { gatherRows } from './gather';
 import { logSumExpLastAxis } from './log-sum-exp';

@@ -18,7 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng, rngFor } from '../data/random';
-import { optionsObject, requireBoolean, requireFloat, requireLabels, requireNonEmpty, requirePositive } from './checks';
+import { optionsObject, requireBoolean, requireFloat, requireLabels, requireNonEmpty, requirePositive } from '../checks';
 import { pairwiseSquaredDistances, safeSqrt } from './distances';
 import { gatherRows } from './gather';
 

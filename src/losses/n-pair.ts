@@ -9,7 +9,7 @@
  * @see notebooks/03-npair-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { optionsObject, requireFloat, requireNonEmpty, requireNonNegative, requireSameShape, shapeText } from './checks';
+import { optionsObject, requireFloat, requireNonEmpty, requireNonNegative, requireSameShape, shapeText } from '../checks';
 import { matMulTransposed, rowDots } from './distances';
 import { logSumExpLastAxis } from './log-sum-exp';
 

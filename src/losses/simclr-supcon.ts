@@ -8,7 +8,7 @@
  * @see notebooks/06-design-your-own-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { optionsObject, requireFloat, requireLabels, requireNonEmpty, requirePositive, requireSameShape } from './checks';
+import { optionsObject, requireFloat, requireLabels, requireNonEmpty, requirePositive, requireSameShape } from '../checks';
 import { assembleLoss, cosineSimilarity, labelMasks, logSumExpAggregate, meanOverAll, meanPerAnchor } from './template';
 
 /**

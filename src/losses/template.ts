@@ -14,7 +14,7 @@
  * @see notebooks/06-design-your-own-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { optionsObject, requireFloat, requireNonEmpty, requirePositive, requireTensor, shapeText } from './checks';
+import { optionsObject, requireFloat, requireNonEmpty, requirePositive, requireTensor, shapeText } from '../checks';
 import { matMulTransposed, pairwiseSquaredDistances, safeSqrt, unitRows } from './distances';
 import { logSumExpLastAxis } from './log-sum-exp';
 

@@ -7,7 +7,7 @@
  * @see notebooks/02-triplet-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { optionsObject, requireBoolean, requireFloat, requireNonEmpty, requirePositive, requireSameShape } from './checks';
+import { optionsObject, requireBoolean, requireFloat, requireNonEmpty, requirePositive, requireSameShape } from '../checks';
 import { rowSquaredDistances, safeSqrt } from './distances';
 
 /** Options of {@link tripletLoss}. */

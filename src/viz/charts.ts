@@ -6,7 +6,7 @@
  */
 import { Figure, plainNumbers, plotColor, PlotTrace } from './figure';
 import { figureLayout } from './figure-layout';
-import { describe } from './inputs';
+import { describe } from '../checks';
 import { CurveSeries, toCurveSeries } from './training-curves';
 
 /** Options of {@link barChart} and {@link lineChart}: the titles are required (plain text). */

@@ -13,7 +13,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkLayout, EmbeddingScatterOptions, embeddingScatter, hoverThumbnails, pointsByClass } from './embedding-scatter';
 import { Figure, plainNumbers } from './figure';
-import { checkInteger, toNumberArray } from './inputs';
+import { requireInteger } from '../checks';
+import { toNumberArray } from './inputs';
 import { Layout2D } from './layout-2d';
 
 /** One moment of training. */
@@ -107,7 +108,7 @@ export function embeddingEvolution(snapshots: EmbeddingSnapshot[], options: Embe
   const aligned = options.align === false ? snapshots : snapshots.map((s, i) => ({ label: s.label, layout: i === snapshots.length - 1 ? s.layout : alignLayout(s.layout, last) }));
   const labels = toNumberArray(options.labels, fn, 'labels', last.numPoints);
   const groups = [...pointsByClass(labels).values()];
-  const duration = checkInteger(options.frameDuration ?? 600, fn, 'frameDuration', 1);
+  const duration = requireInteger(fn, 'frameDuration', options.frameDuration ?? 600, 1);
   const base = embeddingScatter(aligned[aligned.length - 1].layout, { ...options, labels, images: undefined, title: options.title ?? 'Embedding over training' });
   // Fixed axes covering every snapshot, so the motion is not hidden by rescaling.
   let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
@@ -146,7 +147,7 @@ export function embeddingEvolution(snapshots: EmbeddingSnapshot[], options: Embe
   ];
   (base.layout as Record<string, unknown>).height = options.height ?? 640;
   if (options.images) {
-    const maxImages = checkInteger(options.maxImages ?? 5000, fn, 'maxImages', 0);
+    const maxImages = requireInteger(fn, 'maxImages', options.maxImages ?? 5000, 0);
     base.extras = { hoverImages: hoverThumbnails(groups, options.images, last.numPoints, maxImages, fn) };
   }
   return base;

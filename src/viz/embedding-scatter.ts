@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Figure, plainNumbers, plotColor, PlotTrace } from './figure';
 import { figureLayout } from './figure-layout';
-import { checkInteger, checkPositive, describe, toNumberArray } from './inputs';
+import { describe, requireInteger, requirePositive } from '../checks';
+import { toNumberArray } from './inputs';
 import { Layout2D } from './layout-2d';
 import { grayscalePngDataUri } from './thumbnails';
 
@@ -69,7 +70,7 @@ export function checkLayout(layout: Layout2D, fn: string, name = 'layout'): void
 /** Hover thumbnails for the points of each trace, or null where a point has none. */
 export function hoverThumbnails(groups: number[][], images: PointImages, numPoints: number, maxImages: number, fn: string): Array<Array<string | null>> {
   const height = images.height ?? images.width;
-  const size = checkInteger(images.width, fn, 'images.width', 1) * checkInteger(height, fn, 'images.height', 1);
+  const size = requireInteger(fn, 'images.width', images.width, 1) * requireInteger(fn, 'images.height', height, 1);
   if (images.pixels === null || typeof images.pixels !== 'object' || images.pixels.length !== numPoints * size) {
     throw new Error(`${fn}: 'images.pixels' must hold one ${images.width}×${height} image per point (${numPoints * size} values), got ${images.pixels?.length}`);
   }
@@ -100,7 +101,7 @@ export function embeddingScatter(layout: Layout2D, options: EmbeddingScatterOpti
   if (options === null || typeof options !== 'object') throw new Error(`${fn}: 'options' must be an object with at least { labels }`);
   const labels = toNumberArray(options.labels, fn, 'labels', layout.numPoints);
   const groups = pointsByClass(labels);
-  const markerSize = checkPositive(options.markerSize ?? (layout.numPoints > 2000 ? 3 : 5), fn, 'markerSize');
+  const markerSize = requirePositive(fn, 'markerSize', options.markerSize ?? (layout.numPoints > 2000 ? 3 : 5));
   const className = (label: number) => options.classNames?.[label] ?? `class ${label}`;
   const data: PlotTrace[] = [...groups].map(([label, points]) => ({
     type: 'scatter',
@@ -127,7 +128,7 @@ export function embeddingScatter(layout: Layout2D, options: EmbeddingScatterOpti
     ),
   };
   if (options.images) {
-    const maxImages = checkInteger(options.maxImages ?? 5000, fn, 'maxImages', 0);
+    const maxImages = requireInteger(fn, 'maxImages', options.maxImages ?? 5000, 0);
     figure.extras = { hoverImages: hoverThumbnails([...groups.values()], options.images, layout.numPoints, maxImages, fn) };
   }
   return figure;

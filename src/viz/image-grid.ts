@@ -7,7 +7,7 @@
  * @see notebooks/04-instance-discrimination.ipynb
  */
 import { showBundle } from '../notebook/display';
-import { checkInteger } from './inputs';
+import { requireInteger } from '../checks';
 import { grayscalePngDataUri } from './thumbnails';
 
 /** One cell of a grid. */
@@ -53,9 +53,9 @@ export function imageGridHtml(rows: GridRow[], options: ImageGridOptions): strin
   const fn = 'imageGridHtml';
   if (!Array.isArray(rows) || rows.length === 0) throw new Error(`${fn}: 'rows' must be a non-empty array of { label?, images }`);
   if (options === null || typeof options !== 'object') throw new Error(`${fn}: 'options' must be an object with at least { width }`);
-  const width = checkInteger(options.width, fn, 'width', 1);
-  const height = checkInteger(options.height ?? width, fn, 'height', 1);
-  const size = checkInteger(options.displaySize ?? 3 * width, fn, 'displaySize', 1);
+  const width = requireInteger(fn, 'width', options.width, 1);
+  const height = requireInteger(fn, 'height', options.height ?? width, 1);
+  const size = requireInteger(fn, 'displaySize', options.displaySize ?? 3 * width, 1);
   const body = rows
     .map((row, r) => {
       if (row === null || typeof row !== 'object' || !Array.isArray(row.images)) throw new Error(`${fn}: 'rows'[${r}] must be { label?, images: [...] }`);
@@ -123,7 +123,7 @@ export function neighbourGridRows(
   options: NeighbourGridOptions = {},
 ): GridRow[] {
   const fn = 'neighbourGridRows';
-  checkInteger(k, fn, 'k', 1);
+  requireInteger(fn, 'k', k, 1);
   if (neighbourIndices.length < queries.length * k) {
     throw new Error(`${fn}: 'neighbourIndices' must hold k = ${k} neighbours for each of the ${queries.length} queries, got ${neighbourIndices.length} values`);
   }

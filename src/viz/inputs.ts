@@ -1,8 +1,10 @@
 /**
- * Input checks and conversions shared by the visualisation functions. Errors name the calling
- * function and the argument, and say what was expected.
+ * Input conversions shared by the visualisation functions: matrices and per-point numbers copied
+ * into plain arrays, checked on the way. The generic checks (integers, positive numbers) come
+ * from `src/checks`; errors name the calling function and the argument, and say what was expected.
  */
 import * as tf from '@tensorflow/tfjs';
+import { describe } from '../checks';
 
 /** Rows of numbers: a 2-D tensor, nested arrays, or a flat array with its column count. */
 export type Matrix = tf.Tensor2D | ReadonlyArray<ArrayLike<number>> | { values: ArrayLike<number>; columns: number };
@@ -13,15 +15,6 @@ export interface DenseMatrix {
   values: Float32Array;
   rows: number;
   columns: number;
-}
-
-/** Describes a value for an error message. */
-export function describe(value: unknown): string {
-  if (value instanceof tf.Tensor) return `a tensor of shape [${value.shape}]`;
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length}`;
-  if (value === null) return 'null';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
 /**
@@ -67,23 +60,6 @@ export function toDenseMatrix(matrix: Matrix, fn: string, name: string): DenseMa
     }
   }
   return { values, rows, columns };
-}
-
-/** Checks that `value` is an integer ≥ `min` (and ≤ `max` when given) and returns it. */
-export function checkInteger(value: unknown, fn: string, name: string, min: number, max = Infinity): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Infinity ? `≥ ${min}` : `in [${min}, ${max}]`;
-    throw new Error(`${fn}: '${name}' must be an integer ${range}, got ${String(value)}`);
-  }
-  return value;
-}
-
-/** Checks that `value` is a finite number > 0 (or ≥ 0 with `allowZero`) and returns it. */
-export function checkPositive(value: unknown, fn: string, name: string, allowZero = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new Error(`${fn}: '${name}' must be a finite number ${allowZero ? '≥ 0' : '> 0'}, got ${String(value)}`);
-  }
-  return value;
 }
 
 /** Copies per-point numbers (e.g. labels) into a plain array, checking the length. */

@@ -8,7 +8,7 @@
  */
 import { Figure, plainNumbers, plotColor, PlotTrace } from './figure';
 import { figureLayout } from './figure-layout';
-import { checkInteger, describe } from './inputs';
+import { describe, requireInteger } from '../checks';
 
 /** One loss to plot. */
 export interface LossCurve {
@@ -61,7 +61,7 @@ export function lossAndGradientCurves(curves: LossCurve[], options: LossCurvesOp
   if (!Array.isArray(curves) || curves.length === 0) throw new Error(`${fn}: 'curves' must be a non-empty array of { name, loss }, got ${describe(curves)}`);
   const [from, to] = options.range ?? [0, 2];
   if (!(Number.isFinite(from) && Number.isFinite(to) && to > from)) throw new Error(`${fn}: 'range' must be [from, to] with from < to, got [${from}, ${to}]`);
-  const count = checkInteger(options.points ?? 201, fn, 'points', 2);
+  const count = requireInteger(fn, 'points', options.points ?? 201, 2);
   const xs = Array.from({ length: count }, (_, i) => from + ((to - from) * i) / (count - 1));
   const data: PlotTrace[] = [];
   curves.forEach((curve, c) => {

@@ -12,7 +12,7 @@ import { stratifiedIndices } from '../data/subset';
 import { knnSearch, type KnnResult } from '../eval/knn-search';
 import { embedSplit, type EmbedSplitOptions } from '../models/embed';
 import { neighbourGridRows, showImageGrid } from './image-grid';
-import { checkInteger } from './inputs';
+import { requireInteger } from '../checks';
 
 /** Options of {@link showRetrievalGrid}. */
 export interface RetrievalGridOptions {
@@ -53,8 +53,8 @@ export async function showRetrievalGrid(encoder: tf.LayersModel, queries: ImageS
   const fn = 'showRetrievalGrid';
   if (!queries || !(queries.labels instanceof Uint8Array)) throw new Error(`${fn}: 'queries' must be an ImageSplit from loadFashionMnist`);
   if (!references || !(references.images instanceof Uint8Array)) throw new Error(`${fn}: 'references' must be an ImageSplit from loadFashionMnist`);
-  const numQueries = checkInteger(options.numQueries ?? 6, fn, 'numQueries', 1);
-  const k = checkInteger(options.k ?? 8, fn, 'k', 1);
+  const numQueries = requireInteger(fn, 'numQueries', options.numQueries ?? 6, 1);
+  const k = requireInteger(fn, 'k', options.k ?? 8, 1);
   const onePerClass = stratifiedIndices(queries.labels, 1, rngFor('retrieval-queries')); // [numClasses]
   if (numQueries > onePerClass.length) throw new Error(`${fn}: 'numQueries' must be at most the number of classes in 'queries' (${onePerClass.length}), got ${numQueries}`);
   const queryIndices = onePerClass.slice(0, numQueries);

@@ -5,7 +5,7 @@
  * @see notebooks/01-contrastive-loss.ipynb
  */
 import { PNG } from 'pngjs';
-import { checkInteger } from './inputs';
+import { requireInteger } from '../checks';
 
 /** Options of {@link grayscalePngDataUri}. */
 export interface ThumbnailOptions {
@@ -29,9 +29,9 @@ export interface ThumbnailOptions {
  */
 export function grayscalePngDataUri(pixels: ArrayLike<number>, width: number, height = width, options: ThumbnailOptions = {}): string {
   const fn = 'grayscalePngDataUri';
-  checkInteger(width, fn, 'width', 1, 4096);
-  checkInteger(height, fn, 'height', 1, 4096);
-  const scale = checkInteger(options.scale ?? 1, fn, 'scale', 1, 32);
+  requireInteger(fn, 'width', width, 1, 4096);
+  requireInteger(fn, 'height', height, 1, 4096);
+  const scale = requireInteger(fn, 'scale', options.scale ?? 1, 1, 32);
   if (pixels === null || typeof pixels !== 'object' || pixels.length !== width * height) {
     throw new Error(`${fn}: 'pixels' must hold width × height = ${width * height} values, got ${pixels === null || typeof pixels !== 'object' ? typeof pixels : pixels.length}`);
   }

@@ -7,7 +7,7 @@
  */
 import { Figure, plainNumbers, plotColor, PlotTrace } from './figure';
 import { figureLayout } from './figure-layout';
-import { checkPositive, describe } from './inputs';
+import { describe, requirePositive } from '../checks';
 
 /** A horizontal line to compare curves against. */
 export interface ReferenceLine {
@@ -45,7 +45,7 @@ export interface TrainingCurvesOptions {
 
 /** The triplet loss' margin α as a reference line: a triplet stops contributing once d(a,n) − d(a,p) ≥ α, and the loss of a collapsed embedding (all distances equal) is exactly α. */
 export function marginLine(margin: number): ReferenceLine {
-  checkPositive(margin, 'marginLine', 'margin');
+  requirePositive('marginLine', 'margin', margin);
   return { y: margin, label: `margin α = ${margin} (collapsed embedding)`, color: '#d62728' };
 }
 

@@ -16,7 +16,8 @@
  * @see notebooks/01-contrastive-loss.ipynb
  */
 import { rngFor } from '../data/random';
-import { checkInteger, DenseMatrix, Matrix, toDenseMatrix } from './inputs';
+import { requireInteger } from '../checks';
+import { DenseMatrix, Matrix, toDenseMatrix } from './inputs';
 import { Layout2D, layoutMatrix } from './layout-2d';
 
 /** Options of {@link trustworthiness}. */
@@ -86,9 +87,9 @@ export function trustworthiness(original: Matrix, view: Layout2D | Matrix, optio
   const low = toDenseMatrix(isLayout(view) ? layoutMatrix(view) : view, fn, 'view');
   const n = high.rows;
   if (low.rows !== n) throw new Error(`${fn}: 'view' must have one row per point of 'original' (${n}), got ${low.rows}`);
-  const k = checkInteger(options.k ?? 15, fn, 'k', 1);
+  const k = requireInteger(fn, 'k', options.k ?? 15, 1);
   if (k >= n / 2) throw new Error(`${fn}: 'k' must be < numPoints / 2 = ${n / 2}, got ${k}`);
-  const sampleSize = checkInteger(options.sampleSize ?? Math.min(n, 1000), fn, 'sampleSize', 1, n);
+  const sampleSize = requireInteger(fn, 'sampleSize', options.sampleSize ?? Math.min(n, 1000), 1, n);
   const queries = sampleSize === n ? null : rngFor('trustworthiness').permutation(n).subarray(0, sampleSize);
 
   const highDist = new Float64Array(n);

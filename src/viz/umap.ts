@@ -25,7 +25,8 @@ import * as tf from '@tensorflow/tfjs';
 import { UMAP } from 'umap-js';
 import { Rng, rngFor } from '../data/random';
 import { knnDistances, knnSearch, KnnResult } from '../eval/knn-search';
-import { checkInteger, checkPositive, DenseMatrix, describe, Matrix, toDenseMatrix } from './inputs';
+import { describe, requireInteger, requireNonNegative, requirePositive } from '../checks';
+import { DenseMatrix, Matrix, toDenseMatrix } from './inputs';
 import { Layout2D, layoutFromInterleaved } from './layout-2d';
 import { pcaOfDense } from './pca';
 import { NeighbourTable, tableRows, umapEdges } from './umap-graph';
@@ -173,7 +174,7 @@ export async function umapLayout(embeddings: Matrix, options: UmapOptions = {}):
   const started = Date.now();
   const data = toDenseMatrix(embeddings, fn, 'embeddings');
   const n = data.rows;
-  const nNeighbors = checkInteger(options.nNeighbors ?? 15, fn, 'nNeighbors', 2);
+  const nNeighbors = requireInteger(fn, 'nNeighbors', options.nNeighbors ?? 15, 2);
   if (n <= nNeighbors) throw new Error(`${fn}: 'embeddings' needs more rows (${n}) than nNeighbors (${nNeighbors})`);
   const metric = options.metric ?? 'euclidean';
   if (metric !== 'euclidean' && metric !== 'cosine') throw new Error(`${fn}: 'metric' must be 'euclidean' or 'cosine', got '${String(metric)}'`);
@@ -191,13 +192,13 @@ export async function umapLayout(embeddings: Matrix, options: UmapOptions = {}):
   }
   const engine = options.engine ?? 'kit';
   if (engine !== 'kit' && engine !== 'umap-js') throw new Error(`${fn}: 'engine' must be 'kit' or 'umap-js', got '${String(engine)}'`);
-  const nEpochs = checkInteger(options.nEpochs ?? (init === 'random' ? 200 : 100), fn, 'nEpochs', 1);
-  const minDist = checkPositive(options.minDist ?? 0.1, fn, 'minDist', true);
-  const spread = checkPositive(options.spread ?? 1, fn, 'spread');
+  const nEpochs = requireInteger(fn, 'nEpochs', options.nEpochs ?? (init === 'random' ? 200 : 100), 1);
+  const minDist = requireNonNegative(fn, 'minDist', options.minDist ?? 0.1);
+  const spread = requirePositive(fn, 'spread', options.spread ?? 1);
   if (minDist > spread) throw new Error(`${fn}: 'minDist' (${minDist}) must not exceed 'spread' (${spread})`);
-  const negativeSampleRate = checkPositive(options.negativeSampleRate ?? 5, fn, 'negativeSampleRate');
-  const learningRate = checkPositive(options.learningRate ?? 1, fn, 'learningRate');
-  const repulsionStrength = checkPositive(options.repulsionStrength ?? 1, fn, 'repulsionStrength', true);
+  const negativeSampleRate = requirePositive(fn, 'negativeSampleRate', options.negativeSampleRate ?? 5);
+  const learningRate = requirePositive(fn, 'learningRate', options.learningRate ?? 1);
+  const repulsionStrength = requireNonNegative(fn, 'repulsionStrength', options.repulsionStrength ?? 1);
   if (options.rng !== undefined && !(options.rng instanceof Rng)) throw new Error(`${fn}: 'rng' must be an Rng (e.g. rngFor('umap')), got ${describe(options.rng)}`);
   const random = uniformStream(options.rng ?? rngFor('umap'));
 

@@ -1,18 +1,15 @@
 /**
- * Up-front input checks shared by the losses, miners and the design-your-own template. Every
- * error names the function, the argument and what was expected, e.g.
- * "tripletLoss: 'negative' must be [batch, dim] like 'anchor', got [8,3]".
+ * Up-front checks of tensor arguments: type, dtype, rank and shape, index and label tensors,
+ * finiteness. Every check takes `(fn, name, value, …)` and throws an error that names the
+ * function, the argument and what was expected, e.g.
+ * "tripletLoss: 'negative' must be [batch, dim] like 'anchor' [8,2], got [8,3]".
  *
  * @see notebooks/06-design-your-own-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import { describe, shapeText } from './describe';
 
-/** Formats a shape the way the error messages show it: `[8,3]`. */
-export function shapeText(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
-}
-
-/** Throws unless `value` is a tfjs tensor. */
+/** Throws unless `value` is a tfjs tensor that has not been disposed. */
 export function requireTensor(fn: string, name: string, value: unknown): asserts value is tf.Tensor {
   if (!(value instanceof tf.Tensor)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
@@ -22,7 +19,7 @@ export function requireTensor(fn: string, name: string, value: unknown): asserts
 }
 
 /**
- * Throws unless `value` is a float32 tensor of the given rank.
+ * Throws unless `value` is a float32 tensor of the given rank; returns it.
  * @param layout the expected layout in words, e.g. `[batch, dim]`.
  */
 export function requireFloat(fn: string, name: string, value: unknown, rank: number, layout: string): tf.Tensor {
@@ -36,7 +33,24 @@ export function requireFloat(fn: string, name: string, value: unknown, rank: num
   return value;
 }
 
-/** Throws unless `value` has at least one row (its first dimension is > 0). */
+/**
+ * Throws unless `value` is a non-empty 2-D tensor of numbers (float32 or int32), e.g. embeddings
+ * to evaluate; returns it. // [rows, dim]
+ */
+export function requireMatrix(fn: string, name: string, value: unknown): tf.Tensor2D {
+  if (!(value instanceof tf.Tensor)) {
+    throw new Error(`${fn}: '${name}' must be a 2-D tensor [rows, dim], got ${describe(value)}`);
+  }
+  if (value.rank !== 2 || value.shape[0] === 0 || value.shape[1] === 0) {
+    throw new Error(`${fn}: '${name}' must be a non-empty 2-D tensor [rows, dim], got shape [${value.shape}]`);
+  }
+  if (value.dtype !== 'float32' && value.dtype !== 'int32') {
+    throw new Error(`${fn}: '${name}' must hold numbers (float32 or int32), got dtype ${value.dtype}`);
+  }
+  return value as tf.Tensor2D;
+}
+
+/** Throws unless no dimension of `value` is 0. */
 export function requireNonEmpty(fn: string, name: string, value: tf.Tensor, layout: string): void {
   if (value.shape.some((size) => size === 0)) {
     throw new Error(`${fn}: '${name}' must be a non-empty ${layout}, got ${shapeText(value.shape)}`);
@@ -57,6 +71,13 @@ export function requireSameShape(
   }
 }
 
+/** Throws unless the matrix `value` has as many columns as `reference` (both `[rows, dim]`). */
+export function requireSameColumns(fn: string, name: string, value: tf.Tensor2D, referenceName: string, reference: tf.Tensor2D): void {
+  if (reference.shape[1] !== value.shape[1]) {
+    throw new Error(`${fn}: '${name}' must be [rows, ${reference.shape[1]}] like '${referenceName}', got [${value.shape}]`);
+  }
+}
+
 /** Throws unless dimension `axis` of `value` equals `expected`. */
 export function requireDim(fn: string, name: string, value: tf.Tensor, axis: number, expected: number, what: string): void {
   if (value.shape[axis] !== expected) {
@@ -64,35 +85,10 @@ export function requireDim(fn: string, name: string, value: tf.Tensor, axis: num
   }
 }
 
-/** Throws unless `value` is a finite number > 0; returns it. */
-export function requirePositive(fn: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || !(value > 0)) {
-    throw new Error(`${fn}: '${name}' must be a finite number > 0, got ${String(value)}`);
-  }
-  return value;
-}
-
-/** Throws unless `value` is a finite number ≥ 0; returns it. */
-export function requireNonNegative(fn: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || !(value >= 0)) {
-    throw new Error(`${fn}: '${name}' must be a finite number ≥ 0, got ${String(value)}`);
-  }
-  return value;
-}
-
-/** Throws unless `value` is `true` or `false`; returns it. */
-export function requireBoolean(fn: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new Error(`${fn}: '${name}' must be true or false, got ${String(value)}`);
-  return value;
-}
-
-/** Throws unless `options` is undefined or a plain object; returns it (or `{}`). */
-export function optionsObject<T extends object>(fn: string, options: T | undefined): T {
-  if (options === undefined) return {} as T;
-  if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof tf.Tensor) {
-    throw new Error(`${fn}: 'options' must be an object like { margin: 1 }, got ${String(options)}`);
-  }
-  return options;
+/** Throws when the tensor holds NaN or ±Infinity. */
+export function requireFiniteValues(fn: string, name: string, value: tf.Tensor): void {
+  const finite = tf.tidy(() => tf.all(tf.isFinite(value)).dataSync()[0]);
+  if (!finite) throw new Error(`${fn}: '${name}' holds NaN or Infinity`);
 }
 
 /**
