@@ -1,11 +1,18 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { describe, shapeText } from './describe';
+import { describe, shapeText, valueText } from './describe';
 
 test('shapeText writes a shape as the error messages show it', () => {
   assert.equal(shapeText([8, 3]), '[8,3]');
   assert.equal(shapeText([]), '[]');
+});
+
+test('valueText shows a value as it is, strings quoted', () => {
+  assert.equal(valueText(0), '0');
+  assert.equal(valueText(NaN), 'NaN');
+  assert.equal(valueText(undefined), 'undefined');
+  assert.equal(valueText('3'), '"3"');
 });
 
 test('describe says what a value is in a few words', () => {

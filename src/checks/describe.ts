@@ -11,6 +11,11 @@ export function shapeText(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
 
+/** Writes a value the way "…, got <value>" shows it: as it is (`0`, `NaN`, `undefined`), strings quoted (`"3"`). */
+export function valueText(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
 /**
  * Describes a value for an error message: `a tensor of shape [2,3]`, `an array of length 4`,
  * `a Float32Array of length 9`, `null`, `an object`, or the type and value (`number 7`).

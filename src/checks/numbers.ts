@@ -9,10 +9,11 @@
  *
  * @see notebooks/06-design-your-own-loss.ipynb
  */
+import { valueText } from './describe';
 
-/** Throws `${fn}: '${name}' must be ${expected}, got ${value}` unless `ok` (a string value is quoted: `got "3"`). */
+/** Throws `${fn}: '${name}' must be ${expected}, got ${value}` unless `ok`. */
 function expect(ok: boolean, fn: string, name: string, expected: string, value: unknown): void {
-  if (!ok) throw new Error(`${fn}: '${name}' must be ${expected}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  if (!ok) throw new Error(`${fn}: '${name}' must be ${expected}, got ${valueText(value)}`);
 }
 
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);

@@ -5,7 +5,7 @@ import { optionsObject, requireBoolean, requireOneOf } from './options';
 
 test('requireBoolean accepts only true and false', () => {
   assert.equal(requireBoolean('f', 'squared', false), false);
-  assert.throws(() => requireBoolean('tripletLoss', 'squared', 'yes'), /tripletLoss: 'squared' must be true or false, got yes/);
+  assert.throws(() => requireBoolean('tripletLoss', 'squared', 'yes'), /tripletLoss: 'squared' must be true or false, got "yes"/);
 });
 
 test('requireOneOf lists the choices and quotes what it got', () => {

@@ -6,10 +6,11 @@
  * @see notebooks/06-design-your-own-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import { valueText } from './describe';
 
 /** Throws unless `value` is `true` or `false`; returns it. */
 export function requireBoolean(fn: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new Error(`${fn}: '${name}' must be true or false, got ${String(value)}`);
+  if (typeof value !== 'boolean') throw new Error(`${fn}: '${name}' must be true or false, got ${valueText(value)}`);
   return value;
 }
 

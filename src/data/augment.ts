@@ -21,6 +21,7 @@
  * @see notebooks/05-moco.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import { requirePositiveInteger } from '../checks';
 import { Rng } from './random';
 
 /** Random resized crop: a box of `scale` × the image area and aspect ratio (w/h) in `ratio`, resized back. */
@@ -246,7 +247,7 @@ export function sampleEraseRect(height: number, width: number, erasing: ErasingC
  * @param rng the kit's random stream; the same state gives the same parameters.
  */
 export function sampleAugmentation(batchSize: number, height: number, width: number, config: AugmentationConfig, rng: Rng): AugmentationParams {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`sampleAugmentation: 'batchSize' must be a positive integer, got ${batchSize}`);
+  requirePositiveInteger('sampleAugmentation', 'batchSize', batchSize);
   validateConfig(config);
   const params: AugmentationParams = {
     batchSize,
@@ -481,7 +482,7 @@ export function eraseRectangles(images: tf.Tensor4D, rects: Int32Array, value: n
  */
 export function applyAugmentation(images: tf.Tensor, params: AugmentationParams, config: AugmentationConfig, copies = 1): tf.Tensor {
   const [batch, height, width] = nhwcShape(images, 'applyAugmentation');
-  if (!Number.isInteger(copies) || copies < 1) throw new Error(`applyAugmentation: 'copies' must be a positive integer, got ${copies}`);
+  requirePositiveInteger('applyAugmentation', 'copies', copies);
   if (params.batchSize !== batch * copies) {
     throw new Error(`applyAugmentation: 'params' were drawn for ${params.batchSize} images, 'images' has ${batch}${copies > 1 ? ` × ${copies} copies` : ''}`);
   }

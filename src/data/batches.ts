@@ -15,6 +15,7 @@
  *
  * @see notebooks/01-contrastive-loss.ipynb, notebooks/02-triplet-loss.ipynb, notebooks/03-npair-loss.ipynb
  */
+import { requireNonNegativeInteger, requirePositiveInteger } from '../checks';
 import { Rng, rngFor } from './random';
 import { indicesByClass } from './subset';
 
@@ -27,15 +28,8 @@ export interface EpochOptions {
 }
 
 function epochRng(options: EpochOptions, builder: string): Rng {
-  const epoch = options.epoch ?? 0;
-  if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`${builder}: 'epoch' must be a non-negative integer, got ${epoch}`);
+  const epoch = requireNonNegativeInteger(builder, 'epoch', options.epoch ?? 0);
   return (options.rng ?? rngFor(`batches/${builder}`)).fork(`epoch ${epoch}`);
-}
-
-function checkPositiveInteger(value: unknown, name: string, builder: string): void {
-  if (!Number.isInteger(value) || (value as number) < 1) {
-    throw new Error(`${builder}: '${name}' must be a positive integer, got ${String(value)}`);
-  }
 }
 
 function checkLabels(labels: ArrayLike<number>, builder: string): Int32Array[] {
@@ -119,7 +113,7 @@ export interface PairOptions extends EpochOptions {
  */
 export function labelledPairBatches(labels: ArrayLike<number>, options: PairOptions): PairBatch[] {
   const builder = 'labelledPairBatches';
-  checkPositiveInteger(options.batchSize, 'batchSize', builder);
+  requirePositiveInteger(builder, 'batchSize', options.batchSize);
   const similarFraction = options.similarFraction ?? 0.5;
   if (!(similarFraction >= 0 && similarFraction <= 1)) {
     throw new Error(`${builder}: 'similarFraction' must be in [0, 1], got ${similarFraction}`);
@@ -169,8 +163,8 @@ export interface NeighbourPairOptions extends PairOptions {
 export function neighbourPairBatches(neighbours: ArrayLike<number>, options: NeighbourPairOptions): PairBatch[] {
   const builder = 'neighbourPairBatches';
   const k = options.numNeighbours;
-  checkPositiveInteger(k, 'numNeighbours', builder);
-  checkPositiveInteger(options.batchSize, 'batchSize', builder);
+  requirePositiveInteger(builder, 'numNeighbours', k);
+  requirePositiveInteger(builder, 'batchSize', options.batchSize);
   if (!neighbours || neighbours.length === 0 || neighbours.length % k !== 0) {
     throw new Error(`${builder}: 'neighbours' must be [count, ${k}] row-major, got ${neighbours?.length} values`);
   }
@@ -257,8 +251,8 @@ export function classBalancedBatches(labels: ArrayLike<number>, options: ClassBa
 
 function buildClassBatches(labels: ArrayLike<number>, options: ClassBatchOptions, builder: string): ClassBatch[] {
   const { classesPerBatch: P, samplesPerClass: K } = options;
-  checkPositiveInteger(P, builder === 'nPairBatches' ? 'numPairs' : 'classesPerBatch', builder);
-  checkPositiveInteger(K, 'samplesPerClass', builder);
+  requirePositiveInteger(builder, builder === 'nPairBatches' ? 'numPairs' : 'classesPerBatch', P);
+  requirePositiveInteger(builder, 'samplesPerClass', K);
   const byClass = checkLabels(labels, builder);
   const classes = byClass.map((_, c) => c).filter((c) => byClass[c].length > 0);
   if (classes.length < P) {
@@ -388,8 +382,8 @@ export interface TupletOptions extends EpochOptions {
  */
 export function tupletBatches(labels: ArrayLike<number>, options: TupletOptions): TupletBatch[] {
   const builder = 'tupletBatches';
-  checkPositiveInteger(options.batchSize, 'batchSize', builder);
-  checkPositiveInteger(options.numNegatives, 'numNegatives', builder);
+  requirePositiveInteger(builder, 'batchSize', options.batchSize);
+  requirePositiveInteger(builder, 'numNegatives', options.numNegatives);
   const byClass = checkLabels(labels, builder);
   const classes = byClass.map((_, c) => c).filter((c) => byClass[c].length > 0);
   if (options.numNegatives > classes.length - 1) {
@@ -444,8 +438,8 @@ export interface InstanceOptions extends EpochOptions {
  */
 export function instanceBatches(count: number, options: InstanceOptions): InstanceBatch[] {
   const builder = 'instanceBatches';
-  checkPositiveInteger(count, 'count', builder);
-  checkPositiveInteger(options.batchSize, 'batchSize', builder);
+  requirePositiveInteger(builder, 'count', count);
+  requirePositiveInteger(builder, 'batchSize', options.batchSize);
   const rng = epochRng(options, builder);
   return chunk(rng.permutation(count), options.batchSize, options.dropLast ?? false).map((indices) => ({ indices }));
 }

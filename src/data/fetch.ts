@@ -20,6 +20,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as https from 'https';
 import * as path from 'path';
+import { requireNonNegativeInteger } from '../checks';
 
 /** A file to download and its published checksum. */
 export interface RemoteFile {
@@ -188,7 +189,7 @@ function requestOnce(url: string, partPath: string, file: string, attempt: numbe
 export async function downloadVerified(url: string, destination: string, md5: string, options: DownloadOptions = {}): Promise<DownloadResult> {
   if (!/^[0-9a-f]{32}$/.test(md5)) throw new Error(`downloadVerified: 'md5' must be 32 lowercase hex digits, got '${md5}'`);
   const retries = options.retries ?? 3;
-  if (!Number.isInteger(retries) || retries < 0) throw new Error(`downloadVerified: 'retries' must be a non-negative integer, got ${retries}`);
+  requireNonNegativeInteger('downloadVerified', 'retries', retries);
   const file = path.basename(destination);
   if (fs.existsSync(destination) && (await md5OfFile(destination)) === md5) {
     return { path: destination, bytes: fileSize(destination), md5, skipped: true, attempts: 0 };

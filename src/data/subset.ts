@@ -5,6 +5,7 @@
  *
  * @see notebooks/00-setup.ipynb
  */
+import { requirePositiveInteger } from '../checks';
 import { Rng } from './random';
 
 /**
@@ -19,9 +20,7 @@ import { Rng } from './random';
  * @throws when a class has fewer than `perClass` examples.
  */
 export function stratifiedIndices(labels: ArrayLike<number>, perClass: number, rng: Rng, numClasses?: number): Int32Array {
-  if (!Number.isInteger(perClass) || perClass <= 0) {
-    throw new Error(`stratifiedIndices: 'perClass' must be a positive integer, got ${perClass}`);
-  }
+  requirePositiveInteger('stratifiedIndices', 'perClass', perClass);
   const byClass = indicesByClass(labels, numClasses);
   const chosen: number[] = [];
   byClass.forEach((members, label) => {

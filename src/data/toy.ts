@@ -6,6 +6,7 @@
  * @see notebooks/01-contrastive-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import { requirePositiveInteger } from '../checks';
 import { Rng, rngFor } from './random';
 
 /** A labelled point set. */
@@ -40,8 +41,8 @@ function resolve(options: ToyOptions, name: ToyDataset['name'], defaultNoise: nu
   const noise = options.noise ?? defaultNoise;
   const dim = options.dim ?? 2;
   const fn = `toy${name[0].toUpperCase()}${name.slice(1)}`;
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`${fn}: 'numClasses' must be a positive integer, got ${numClasses}`);
-  if (!Number.isInteger(pointsPerClass) || pointsPerClass < 1) throw new Error(`${fn}: 'pointsPerClass' must be a positive integer, got ${pointsPerClass}`);
+  requirePositiveInteger(fn, 'numClasses', numClasses);
+  requirePositiveInteger(fn, 'pointsPerClass', pointsPerClass);
   if (!(noise >= 0)) throw new Error(`${fn}: 'noise' must be ≥ 0, got ${noise}`);
   if (dim !== 2 && dim !== 3) throw new Error(`${fn}: 'dim' must be 2 or 3, got ${String(dim)}`);
   const rng = options.rng ?? rngFor(`toy/${name}`);

@@ -14,7 +14,7 @@
  * @see notebooks/06-design-your-own-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { optionsObject, requireFloat, requireNonEmpty, requirePositive, requireTensor, shapeText } from '../checks';
+import { optionsObject, requireFloat, requireNonEmpty, requirePositive, requirePositiveInteger, requireTensor, shapeText } from '../checks';
 import { matMulTransposed, pairwiseSquaredDistances, safeSqrt, unitRows } from './distances';
 import { logSumExpLastAxis } from './log-sum-exp';
 
@@ -103,7 +103,7 @@ export function labelMasks(anchorLabels: tf.Tensor1D, candidateLabels?: tf.Tenso
  */
 export function indexMasks(numCandidates: number, positiveColumns: ArrayLike<number>, negativeColumns: ArrayLike<ArrayLike<number>> | { from: number; to: number }): PairMasks {
   const fn = 'indexMasks';
-  if (!Number.isInteger(numCandidates) || numCandidates < 1) throw new Error(`${fn}: 'numCandidates' must be a positive integer, got ${numCandidates}`);
+  requirePositiveInteger(fn, 'numCandidates', numCandidates);
   const n = positiveColumns.length;
   if (n < 1) throw new Error(`${fn}: 'positiveColumns' must list one column per anchor, got none`);
   const column = (value: number, what: string) => {

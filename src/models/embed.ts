@@ -5,6 +5,7 @@
  * @see notebooks/01-contrastive-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import { requirePositiveInteger } from '../checks';
 import { ImageSplit, imagesTensor } from '../data/fashion-mnist';
 import { l2Normalize } from './normalize';
 
@@ -37,7 +38,7 @@ export function embedSplit(encoder: tf.LayersModel, split: ImageSplit, options: 
   const layout = options.layout ?? 'nhwc';
   if (layout !== 'nhwc' && layout !== 'flat') throw new Error(`${fn}: 'layout' must be 'nhwc' or 'flat', got '${String(layout)}'`);
   const chunkSize = options.chunkSize ?? 1000;
-  if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new Error(`${fn}: 'chunkSize' must be a positive integer, got ${chunkSize}`);
+  requirePositiveInteger(fn, 'chunkSize', chunkSize);
   const indices = options.indices ?? Int32Array.from({ length: split.count }, (_, i) => i);
   if (indices.length === 0) throw new Error(`${fn}: 'indices' must select at least one image`);
   const normalize = options.normalize ?? true;

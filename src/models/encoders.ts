@@ -20,6 +20,7 @@
  * @see notebooks/05-moco.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import { requireOneOf, requirePositiveInteger, requirePositiveIntegers } from '../checks';
 import { Rng, rngFor } from '../data/random';
 import { initializeWeights, type InitScheme } from './init';
 
@@ -63,26 +64,6 @@ export interface CnnEncoderOptions {
   name?: string;
 }
 
-function checkPositiveInts(fn: string, what: string, values: unknown): number[] {
-  if (!Array.isArray(values) || !values.every((v) => Number.isInteger(v) && v > 0)) {
-    throw new Error(`${fn}: '${what}' must be an array of positive integers, got ${JSON.stringify(values)}`);
-  }
-  return values as number[];
-}
-
-function checkInit(fn: string, init: unknown): InitScheme {
-  if (init === undefined) return 'he';
-  if (init !== 'he' && init !== 'pytorch') throw new Error(`${fn}: 'init' must be 'he' or 'pytorch', got ${JSON.stringify(init)}`);
-  return init;
-}
-
-function checkPositiveInt(fn: string, what: string, value: unknown): number {
-  if (!Number.isInteger(value) || (value as number) <= 0) {
-    throw new Error(`${fn}: '${what}' must be a positive integer, got ${JSON.stringify(value)}`);
-  }
-  return value as number;
-}
-
 /**
  * An MLP encoder: [flatten →] (dense → ReLU)* → dense (linear output).
  * Defaults are the bench shape 784-512-256-128.
@@ -96,11 +77,11 @@ function checkPositiveInt(fn: string, what: string, value: unknown): number {
  */
 export function createMlpEncoder(options: MlpEncoderOptions = {}): tf.Sequential {
   const fn = 'createMlpEncoder';
-  const inputShape = checkPositiveInts(fn, 'inputShape', options.inputShape ?? [784]);
+  const inputShape = requirePositiveIntegers(fn, 'inputShape', options.inputShape ?? [784]);
   const hiddenUnits = options.hiddenUnits ?? [512, 256];
   if (!Array.isArray(hiddenUnits)) throw new Error(`${fn}: 'hiddenUnits' must be an array, got ${JSON.stringify(hiddenUnits)}`);
-  if (hiddenUnits.length > 0) checkPositiveInts(fn, 'hiddenUnits', hiddenUnits);
-  const outputDim = checkPositiveInt(fn, 'outputDim', options.outputDim ?? 128);
+  if (hiddenUnits.length > 0) requirePositiveIntegers(fn, 'hiddenUnits', hiddenUnits);
+  const outputDim = requirePositiveInteger(fn, 'outputDim', options.outputDim ?? 128);
   const batchNorm = options.batchNorm ?? false;
   const model = tf.sequential({ name: options.name ?? 'mlp-encoder' });
   if (inputShape.length > 1) model.add(tf.layers.flatten({ inputShape }));
@@ -116,7 +97,7 @@ export function createMlpEncoder(options: MlpEncoderOptions = {}): tf.Sequential
     }
   });
   model.add(tf.layers.dense({ ...(hiddenUnits.length === 0 ? first : {}), units: outputDim, kernelInitializer: 'zeros' }));
-  return initializeWeights(model, options.rng ?? rngFor('weights'), checkInit(fn, options.init));
+  return initializeWeights(model, options.rng ?? rngFor('weights'), options.init === undefined ? 'he' : requireOneOf<InitScheme>(fn, 'init', options.init, ['he', 'pytorch']));
 }
 
 /**
@@ -134,13 +115,13 @@ export function createCnnEncoder(options: CnnEncoderOptions = {}): tf.Sequential
   const fn = 'createCnnEncoder';
   const inputShape = options.inputShape ?? [28, 28, 1];
   if (inputShape.length !== 3) throw new Error(`${fn}: 'inputShape' must be [height, width, channels], got ${JSON.stringify(inputShape)}`);
-  checkPositiveInts(fn, 'inputShape', inputShape);
-  const filters = checkPositiveInts(fn, 'filters', options.filters ?? [32, 64]);
-  const kernelSize = checkPositiveInt(fn, 'kernelSize', options.kernelSize ?? 3);
+  requirePositiveIntegers(fn, 'inputShape', inputShape);
+  const filters = requirePositiveIntegers(fn, 'filters', options.filters ?? [32, 64]);
+  const kernelSize = requirePositiveInteger(fn, 'kernelSize', options.kernelSize ?? 3);
   const denseUnits = options.denseUnits ?? [128];
   if (!Array.isArray(denseUnits)) throw new Error(`${fn}: 'denseUnits' must be an array, got ${JSON.stringify(denseUnits)}`);
-  if (denseUnits.length > 0) checkPositiveInts(fn, 'denseUnits', denseUnits);
-  const outputDim = checkPositiveInt(fn, 'outputDim', options.outputDim ?? 128);
+  if (denseUnits.length > 0) requirePositiveIntegers(fn, 'denseUnits', denseUnits);
+  const outputDim = requirePositiveInteger(fn, 'outputDim', options.outputDim ?? 128);
   const batchNorm = options.batchNorm ?? false;
   // Check the spatial size stays positive through every block.
   let [height, width] = inputShape;
@@ -174,5 +155,5 @@ export function createCnnEncoder(options: CnnEncoderOptions = {}): tf.Sequential
     }
   }
   model.add(tf.layers.dense({ units: outputDim, kernelInitializer: 'zeros' }));
-  return initializeWeights(model, options.rng ?? rngFor('weights'), checkInit(fn, options.init));
+  return initializeWeights(model, options.rng ?? rngFor('weights'), options.init === undefined ? 'he' : requireOneOf<InitScheme>(fn, 'init', options.init, ['he', 'pytorch']));
 }

@@ -7,6 +7,7 @@
  * @see notebooks/05-moco.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import { requireOneOf, requirePositiveInteger } from '../checks';
 import { Rng, rngFor } from '../data/random';
 import { initializeWeights } from './init';
 
@@ -37,10 +38,8 @@ export function createProjectionHead(options: ProjectionHeadOptions): tf.Sequent
   const outputDim = options.outputDim ?? 128;
   const kind = options.kind ?? 'linear';
   const hiddenUnits = options.hiddenUnits ?? inputDim;
-  for (const [what, value] of [['inputDim', inputDim], ['outputDim', outputDim], ['hiddenUnits', hiddenUnits]] as const) {
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`${fn}: '${what}' must be a positive integer, got ${JSON.stringify(value)}`);
-  }
-  if (kind !== 'linear' && kind !== 'mlp') throw new Error(`${fn}: 'kind' must be 'linear' or 'mlp', got ${JSON.stringify(kind)}`);
+  for (const [what, value] of [['inputDim', inputDim], ['outputDim', outputDim], ['hiddenUnits', hiddenUnits]] as const) requirePositiveInteger(fn, what, value);
+  requireOneOf(fn, 'kind', kind, ['linear', 'mlp']);
   const model = tf.sequential({ name: options.name ?? 'projection-head' });
   if (kind === 'mlp') {
     model.add(tf.layers.dense({ inputShape: [inputDim], units: hiddenUnits, activation: 'relu', kernelInitializer: 'zeros' }));

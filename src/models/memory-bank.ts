@@ -15,6 +15,7 @@
  * @see notebooks/04-instance-discrimination.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import { requirePositiveInteger } from '../checks';
 import { Rng, rngFor } from '../data/random';
 import { randomUnitVectors } from './queue';
 
@@ -52,7 +53,7 @@ export class MemoryBank {
   constructor(options: MemoryBankOptions) {
     const { size, dim } = options;
     if (!Number.isInteger(size) || size <= 1) throw new Error(`MemoryBank: 'size' must be an integer > 1 (one slot per training sample), got ${size}`);
-    if (!Number.isInteger(dim) || dim <= 0) throw new Error(`MemoryBank: 'dim' must be a positive integer, got ${dim}`);
+    requirePositiveInteger('MemoryBank', 'dim', dim);
     this.size = size;
     this.dim = dim;
     const values = randomUnitVectors(size, dim, options.rng ?? rngFor('memory-bank'));
@@ -212,7 +213,7 @@ export function sampleNoiseIndices(rng: Rng, batchSize: number, numNegatives: nu
   const fn = 'sampleNoiseIndices';
   if (!(rng instanceof Rng)) throw new Error(`${fn}: 'rng' must be an Rng (from rngFor), got ${typeof rng}`);
   for (const [what, value] of [['batchSize', batchSize], ['numNegatives', numNegatives], ['size', size]] as const) {
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`${fn}: '${what}' must be a positive integer, got ${value}`);
+    requirePositiveInteger(fn, what, value);
   }
   if (positives !== undefined && positives.length !== batchSize) {
     throw new Error(`${fn}: 'positives' must have batchSize (${batchSize}) entries, got ${positives.length}`);
@@ -253,7 +254,7 @@ export function sampleSharedNoiseIndices(rng: Rng, numNegatives: number, size: n
   const fn = 'sampleSharedNoiseIndices';
   if (!(rng instanceof Rng)) throw new Error(`${fn}: 'rng' must be an Rng (from rngFor), got ${typeof rng}`);
   for (const [what, value] of [['numNegatives', numNegatives], ['size', size]] as const) {
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`${fn}: '${what}' must be a positive integer, got ${value}`);
+    requirePositiveInteger(fn, what, value);
   }
   const excluded = exclude === undefined ? null : new Set(Array.from(exclude));
   if (excluded && excluded.size >= size) throw new Error(`${fn}: 'exclude' must leave some of the ${size} rows to draw, got ${excluded.size} distinct rows`);

@@ -9,6 +9,7 @@
  * @see notebooks/05-moco.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import { requirePositiveInteger } from '../checks';
 import { Rng, rngFor } from '../data/random';
 
 /** Random unit vectors [count, dim] drawn from `rng` (normal samples, normalised). */
@@ -35,13 +36,13 @@ export function randomUnitVectors(count: number, dim: number, rng: Rng): Float32
  * @param datasetSize n, the number of training samples (optional).
  */
 export function validateQueueSize(queueSize: number, batchSize: number, datasetSize?: number): void {
-  if (!Number.isInteger(queueSize) || queueSize <= 0) throw new Error(`MocoQueue: 'queueSize' must be a positive integer, got ${queueSize}`);
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`MocoQueue: 'batchSize' must be a positive integer, got ${batchSize}`);
+  requirePositiveInteger('MocoQueue', 'queueSize', queueSize);
+  requirePositiveInteger('MocoQueue', 'batchSize', batchSize);
   if (queueSize % batchSize !== 0) {
     throw new Error(`MocoQueue: 'queueSize' (${queueSize}) must be a multiple of the batch size (${batchSize}) so a batch never wraps around the ring buffer; try ${Math.max(batchSize, Math.round(queueSize / batchSize) * batchSize)}`);
   }
   if (datasetSize !== undefined) {
-    if (!Number.isInteger(datasetSize) || datasetSize <= 0) throw new Error(`MocoQueue: 'datasetSize' must be a positive integer, got ${datasetSize}`);
+    requirePositiveInteger('MocoQueue', 'datasetSize', datasetSize);
     if (queueSize > datasetSize - batchSize) {
       throw new Error(`MocoQueue: 'queueSize' (${queueSize}) must be at most the data set size minus one batch (${datasetSize} − ${batchSize} = ${datasetSize - batchSize}), otherwise the queue holds old keys of the images being queried as negatives`);
     }
@@ -90,7 +91,7 @@ export class MocoQueue {
   constructor(options: MocoQueueOptions) {
     const queueSize = options.queueSize ?? 4096;
     const { dim } = options;
-    if (!Number.isInteger(dim) || dim <= 0) throw new Error(`MocoQueue: 'dim' must be a positive integer, got ${dim}`);
+    requirePositiveInteger('MocoQueue', 'dim', dim);
     validateQueueSize(queueSize, options.batchSize ?? 1, options.batchSize !== undefined ? options.datasetSize : undefined);
     if (options.datasetSize !== undefined && options.batchSize === undefined && queueSize >= options.datasetSize) {
       throw new Error(`MocoQueue: 'queueSize' (${queueSize}) must be smaller than the data set size (${options.datasetSize})`);

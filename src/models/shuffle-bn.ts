@@ -20,11 +20,12 @@
  * @see notebooks/05-moco.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import { requireInteger } from '../checks';
 import { Rng } from '../data/random';
 import { l2Normalize } from './normalize';
 
 function checkGroups(batch: number, groups: number, fn: string): void {
-  if (!Number.isInteger(groups) || groups < 1) throw new Error(`${fn}: 'groups' must be an integer ≥ 1, got ${groups}`);
+  requireInteger(fn, 'groups', groups, 1);
   if (batch % groups !== 0) throw new Error(`${fn}: the batch of ${batch} must split into 'groups' = ${groups} equal chunks`);
 }
 

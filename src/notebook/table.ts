@@ -8,6 +8,7 @@
  * @see notebooks/06-design-your-own-loss.ipynb (the leaderboard)
  */
 import * as fs from 'fs';
+import { requireInteger } from '../checks';
 import type { MimeBundle } from './tslab-adapter';
 
 /** Options of {@link tableBundle} and `showTable`. */
@@ -82,9 +83,9 @@ function sortKey(value: unknown): string | undefined {
 export function tableBundle(rows: ReadonlyArray<Record<string, unknown>>, options: TableOptions = {}): MimeBundle {
   if (!Array.isArray(rows)) throw new Error(`showTable: 'rows' must be an array of objects, got ${typeof rows}`);
   const digits = options.digits ?? 4;
-  if (!Number.isInteger(digits) || digits < 0 || digits > 20) throw new Error(`showTable: 'digits' must be an integer in [0, 20], got ${digits}`);
+  requireInteger('showTable', 'digits', digits, 0, 20);
   const timeDigits = options.timeDigits ?? 1;
-  if (!Number.isInteger(timeDigits) || timeDigits < 0 || timeDigits > 20) throw new Error(`showTable: 'timeDigits' must be an integer in [0, 20], got ${timeDigits}`);
+  requireInteger('showTable', 'timeDigits', timeDigits, 0, 20);
   rows.forEach((row, index) => {
     if (row === null || typeof row !== 'object') throw new Error(`showTable: 'rows[${index}]' must be an object, got ${row === null ? 'null' : typeof row}`);
   });

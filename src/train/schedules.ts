@@ -10,22 +10,17 @@
  * @see notebooks/05-moco.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import { requirePositive, requirePositiveInteger } from '../checks';
 
 /** A learning-rate schedule: step (0-based) → learning rate. */
 export type LearningRateSchedule = (step: number) => number;
-
-function checkRate(fn: string, what: string, value: number): void {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new Error(`${fn}: '${what}' must be a finite number > 0, got ${value}`);
-  }
-}
 
 /**
  * A constant learning rate.
  * @param learningRate the rate (> 0).
  */
 export function constantSchedule(learningRate: number): LearningRateSchedule {
-  checkRate('constantSchedule', 'learningRate', learningRate);
+  requirePositive('constantSchedule', 'learningRate', learningRate);
   return () => learningRate;
 }
 
@@ -50,8 +45,8 @@ export function cosineSchedule(options: CosineScheduleOptions): LearningRateSche
   const { learningRate, totalSteps } = options;
   const warmupSteps = options.warmupSteps ?? 0;
   const finalLearningRate = options.finalLearningRate ?? 0;
-  checkRate(fn, 'learningRate', learningRate);
-  if (!Number.isInteger(totalSteps) || totalSteps <= 0) throw new Error(`${fn}: 'totalSteps' must be a positive integer, got ${totalSteps}`);
+  requirePositive(fn, 'learningRate', learningRate);
+  requirePositiveInteger(fn, 'totalSteps', totalSteps);
   if (!Number.isInteger(warmupSteps) || warmupSteps < 0 || warmupSteps >= totalSteps) {
     throw new Error(`${fn}: 'warmupSteps' must be an integer in [0, totalSteps), got ${warmupSteps}`);
   }
@@ -74,8 +69,8 @@ export function cosineSchedule(options: CosineScheduleOptions): LearningRateSche
  */
 export function stepDecaySchedule(learningRate: number, milestones: number[], factor = 0.1): LearningRateSchedule {
   const fn = 'stepDecaySchedule';
-  checkRate(fn, 'learningRate', learningRate);
-  checkRate(fn, 'factor', factor);
+  requirePositive(fn, 'learningRate', learningRate);
+  requirePositive(fn, 'factor', factor);
   if (!Array.isArray(milestones) || milestones.some((m, i) => !Number.isInteger(m) || m < 0 || (i > 0 && m <= milestones[i - 1]))) {
     throw new Error(`${fn}: 'milestones' must be increasing non-negative integers, got ${JSON.stringify(milestones)}`);
   }
@@ -91,7 +86,7 @@ export function stepDecaySchedule(learningRate: number, milestones: number[], fa
  * @param learningRate the new rate (> 0).
  */
 export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
-  checkRate('setLearningRate', 'learningRate', learningRate);
+  requirePositive('setLearningRate', 'learningRate', learningRate);
   const target = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate?: number };
   if (typeof target.setLearningRate === 'function') target.setLearningRate(learningRate);
   else if (typeof target.learningRate === 'number') target.learningRate = learningRate;

@@ -4,7 +4,7 @@
  * from `src/checks`; errors name the calling function and the argument, and say what was expected.
  */
 import * as tf from '@tensorflow/tfjs';
-import { describe } from '../checks';
+import { describe, requirePositiveInteger } from '../checks';
 
 /** Rows of numbers: a 2-D tensor, nested arrays, or a flat array with its column count. */
 export type Matrix = tf.Tensor2D | ReadonlyArray<ArrayLike<number>> | { values: ArrayLike<number>; columns: number };
@@ -44,7 +44,7 @@ export function toDenseMatrix(matrix: Matrix, fn: string, name: string): DenseMa
     }
   } else if (matrix !== null && typeof matrix === 'object' && 'values' in matrix && 'columns' in matrix) {
     columns = matrix.columns;
-    if (!Number.isInteger(columns) || columns < 1) throw new Error(`${fn}: '${name}.columns' must be a positive integer, got ${columns}`);
+    requirePositiveInteger(fn, `${name}.columns`, columns);
     if (matrix.values.length % columns !== 0) {
       throw new Error(`${fn}: '${name}.values' length ${matrix.values.length} is not a multiple of columns = ${columns}`);
     }

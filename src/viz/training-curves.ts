@@ -7,7 +7,7 @@
  */
 import { Figure, plainNumbers, plotColor, PlotTrace } from './figure';
 import { figureLayout } from './figure-layout';
-import { describe, requirePositive } from '../checks';
+import { describe, requireInteger, requirePositive } from '../checks';
 
 /** A horizontal line to compare curves against. */
 export interface ReferenceLine {
@@ -51,7 +51,7 @@ export function marginLine(margin: number): ReferenceLine {
 
 /** ln(K+1), the InfoNCE / N-pair loss of a uniform guess among K negatives and 1 positive. */
 export function chanceLossLine(numNegatives: number): ReferenceLine {
-  if (!Number.isInteger(numNegatives) || numNegatives < 1) throw new Error(`chanceLossLine: 'numNegatives' must be an integer ≥ 1, got ${numNegatives}`);
+  requireInteger('chanceLossLine', 'numNegatives', numNegatives, 1);
   return { y: Math.log(numNegatives + 1), label: `ln(K+1) = ${Math.log(numNegatives + 1).toFixed(3)} (chance, K = ${numNegatives})`, color: '#7f7f7f' };
 }
 
