@@ -9,6 +9,7 @@
  * @see datasets/README.md
  */
 import * as path from 'path';
+import { envFlag } from '../checks';
 import { FASHION_MNIST_DIR_VARIABLE, FashionMnistLocateOptions, fashionMnistKind, findKitRoot, locateFashionMnist } from './fashion-mnist';
 import { DownloadProgress, FASHION_MNIST_BASE_URL, fetchFashionMnist } from './fetch';
 
@@ -40,8 +41,7 @@ export interface EnsureDataOptions {
 }
 
 function fetchSwitchedOff(env: NodeJS.ProcessEnv): boolean {
-  const value = (env[FETCH_VARIABLE] ?? '').trim().toLowerCase();
-  return value === '0' || value === 'false' || value === 'no';
+  return envFlag(FETCH_VARIABLE, env) === false;
 }
 
 /**

@@ -7,6 +7,7 @@
  * @see notebooks/00-setup.ipynb
  */
 import * as fs from 'fs';
+import { envFlag } from '../checks';
 import { tableBundle, type TableOptions } from './table';
 import { canDisplay, MimeBundle, writeDisplayData } from './tslab-adapter';
 
@@ -104,7 +105,7 @@ export const progressLog = {
 export function liveLine(options: { logEverySeconds?: number } = {}): LiveLine {
   const every = (options.logEverySeconds ?? 10) * 1000;
   const id = newDisplayId();
-  const headless = process.env.CONTRASTIVE_KIT_HEADLESS === '1';
+  const headless = envFlag('CONTRASTIVE_KIT_HEADLESS') === true;
   let started = false;
   let lastLog = 0;
   const send = (text: string) => {

@@ -4,15 +4,15 @@
  *
  * @see notebooks/00-setup.ipynb
  */
+import { envFlag } from '../checks';
 import { fashionMnistKind } from '../data/fashion-mnist';
 
 /** The environment variable that turns fast mode on. */
 export const FAST_MODE_VARIABLE = 'CONTRASTIVE_KIT_FAST';
 
-/** Whether fast mode is on (`CONTRASTIVE_KIT_FAST` is `1`, `true` or `yes`). */
+/** Whether fast mode is on (`CONTRASTIVE_KIT_FAST` is `1`, `true` or `yes`; see {@link envFlag}). */
 export function isFastMode(): boolean {
-  const value = (process.env[FAST_MODE_VARIABLE] ?? '').trim().toLowerCase();
-  return value === '1' || value === 'true' || value === 'yes';
+  return envFlag(FAST_MODE_VARIABLE) === true;
 }
 
 /** How a notebook runs: `fast` (small data, few epochs), `full` (full recipe, full data) or `mini` (full recipe on the bundled mini subset). */

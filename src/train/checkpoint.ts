@@ -18,6 +18,7 @@
  */
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { envFlag } from '../checks';
 import { Rng } from '../data/random';
 import { MocoQueue } from '../models/queue';
 import { MemoryBank } from '../models/memory-bank';
@@ -360,8 +361,7 @@ export const RETRAIN_VARIABLE = 'CONTRASTIVE_KIT_RETRAIN';
 
 /** Whether `CONTRASTIVE_KIT_RETRAIN` asks to retrain. */
 export function isRetrainRequested(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = (env[RETRAIN_VARIABLE] ?? '').trim().toLowerCase();
-  return value === '1' || value === 'true' || value === 'yes';
+  return envFlag(RETRAIN_VARIABLE, env) === true;
 }
 
 /** `full` when the full Fashion-MNIST is found, `mini` when only the bundled subset is. */
