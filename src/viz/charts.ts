@@ -5,19 +5,17 @@
  * @see notebooks/06-design-your-own-loss.ipynb
  */
 import { Figure, plainNumbers, plotColor, PlotTrace } from './figure';
-import { figureLayout } from './figure-layout';
+import { builderFigure, FigureSizeOptions } from './figure-layout';
 import { describe } from '../checks';
 import { CurveSeries, toCurveSeries } from './training-curves';
 
 /** Options of {@link barChart} and {@link lineChart}: the titles are required (plain text). */
-export interface ChartOptions {
+export interface ChartOptions extends FigureSizeOptions {
   title: string;
   xTitle: string;
   yTitle: string;
   /** Logarithmic x axis (line charts: temperatures, queue sizes). */
   logX?: boolean;
-  width?: number;
-  height?: number;
 }
 
 /**
@@ -40,19 +38,7 @@ export function barChart(categories: readonly string[], series: Record<string, A
     if (s.y.length !== categories.length) throw new Error(`${fn}: series '${s.name}' must have one value per category (${categories.length}), got ${s.y.length}`);
     return { type: 'bar', name: s.name, x: [...categories], y: plainNumbers(s.y, 6), marker: { color: plotColor(i) } };
   });
-  return {
-    data,
-    layout: figureLayout(
-      {
-        title: options?.title,
-        width: options?.width,
-        height: options?.height,
-        axes: { x: { title: options?.xTitle, type: 'category' }, y: options?.yTitle },
-        layout: { barmode: 'group', showlegend: list.length > 1 },
-      },
-      fn,
-    ),
-  };
+  return builderFigure(data, options, { axes: { x: { title: options?.xTitle, type: 'category' }, y: options?.yTitle }, layout: { barmode: 'group', showlegend: list.length > 1 } }, fn);
 }
 
 /**
@@ -71,18 +57,7 @@ export function lineChart(x: ArrayLike<number>, series: Record<string, ArrayLike
     if (s.y.length !== x.length) throw new Error(`${fn}: series '${s.name}' must have one value per x (${x.length}), got ${s.y.length}`);
     return { type: 'scatter', mode: 'lines+markers', name: s.name, x: plainNumbers(x, 8), y: plainNumbers(s.y, 6), line: { color: plotColor(i), width: 2, ...(s.dashed ? { dash: 'dash' } : {}) } };
   });
-  return {
-    data,
-    layout: figureLayout(
-      {
-        title: options?.title,
-        width: options?.width,
-        height: options?.height,
-        axes: { x: { title: options?.xTitle, ...(options?.logX ? { type: 'log' } : {}) }, y: options?.yTitle },
-      },
-      fn,
-    ),
-  };
+  return builderFigure(data, options, { axes: { x: { title: options?.xTitle, ...(options?.logX ? { type: 'log' } : {}) }, y: options?.yTitle } }, fn);
 }
 
 /** Triplet counts at one moment of training (e.g. per logged step). */
@@ -132,18 +107,12 @@ export function tripletCountsChart(history: readonly TripletCounts[], options: P
     y: plainNumbers(history.map((h) => value(h, key))),
     line: { color: colors[key], width: 2 },
   }));
-  return {
+  return builderFigure(
     data,
-    layout: figureLayout(
-      {
-        title: options.title ?? 'Triplets by difficulty',
-        width: options.width,
-        height: options.height,
-        axes: { x: options.xTitle ?? 'step', y: { title: options.yTitle ?? (fractions ? 'fraction of triplets' : 'triplets'), ...(fractions ? { range: [0, 1] } : {}) } },
-      },
-      fn,
-    ),
-  };
+    options,
+    { title: 'Triplets by difficulty', axes: { x: options.xTitle ?? 'step', y: { title: options.yTitle ?? (fractions ? 'fraction of triplets' : 'triplets'), ...(fractions ? { range: [0, 1] } : {}) } } },
+    fn,
+  );
 }
 
 /** One category of {@link seedSpreadChart}: its name and one value per seed. */
@@ -185,11 +154,5 @@ export function seedSpreadChart(entries: readonly SeedValues[], options: ChartOp
     y: plainNumbers(entries.map((entry) => entry.values.reduce((sum: number, v: number) => sum + v, 0) / entry.values.length), 6),
     marker: { color: plotColor(1), size: 14, opacity: 0.9 },
   };
-  return {
-    data: [seeds, means],
-    layout: figureLayout(
-      { title: options?.title, width: options?.width, height: options?.height, axes: { x: { title: options?.xTitle, type: 'category' }, y: options?.yTitle }, layout: { showlegend: true } },
-      fn,
-    ),
-  };
+  return builderFigure([seeds, means], options, { axes: { x: { title: options?.xTitle, type: 'category' }, y: options?.yTitle }, layout: { showlegend: true } }, fn);
 }

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Figure, plainNumbers, plotColor, PlotTrace } from './figure';
-import { figureLayout } from './figure-layout';
+import { builderFigure } from './figure-layout';
 import { describe, requireInteger, requirePositive } from '../checks';
 import { toNumberArray } from './inputs';
 import { Layout2D } from './layout-2d';
@@ -114,19 +114,18 @@ export function embeddingScatter(layout: Layout2D, options: EmbeddingScatterOpti
     hovertemplate: `${className(label).replace(/[<>]/g, '')}<br>point %{customdata}<extra></extra>`,
   }));
   const [xTitle, yTitle] = options.axisTitles ?? ['UMAP 1', 'UMAP 2'];
-  const figure: Figure = {
+  const figure = builderFigure(
     data,
-    layout: figureLayout(
-      {
-        title: options.title ?? 'Embedding (2-D)',
-        width: options.width ?? 760,
-        height: options.height ?? 560,
-        axes: { x: { title: xTitle, zeroline: false }, y: { title: yTitle, zeroline: false } },
-        layout: { hovermode: 'closest', legend: { itemsizing: 'constant' } },
-      },
-      fn,
-    ),
-  };
+    options,
+    {
+      title: 'Embedding (2-D)',
+      width: 760,
+      height: 560,
+      axes: { x: { title: xTitle, zeroline: false }, y: { title: yTitle, zeroline: false } },
+      layout: { hovermode: 'closest', legend: { itemsizing: 'constant' } },
+    },
+    fn,
+  );
   if (options.images) {
     const maxImages = requireInteger(fn, 'maxImages', options.maxImages ?? 5000, 0);
     figure.extras = { hoverImages: hoverThumbnails([...groups.values()], options.images, layout.numPoints, maxImages, fn) };

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { figureTitleProblems } from './figure';
-import { axisLayoutKey, figureLayout, plotFigure } from './figure-layout';
+import { axisLayoutKey, builderFigure, figureLayout, plotFigure } from './figure-layout';
 import { figureMimeBundle } from './plot-display';
 
 test('figureLayout turns plain-string titles into the { text } form, keeps axis settings and other layout', () => {
@@ -60,4 +60,15 @@ test('showFigure refuses a plain-string title (plotly.js 4 would silently draw n
   assert.throws(() => figureMimeBundle({ data: [{ y: [1] }], layout: { xaxis2: { title: "it's" } } }), /'layout.xaxis2.title' is a plain string.*\{ text: 'it\\'s' \}/);
   const bundle = figureMimeBundle(plotFigure([{ y: [1, 2] }], { title: 'loss', axes: { x: 'step', y: 'loss' } }));
   assert.deepEqual((bundle['application/vnd.plotly.v1+json'] as { layout: { title: unknown } }).layout.title, { text: 'loss' });
+});
+
+test("builderFigure puts a builder's traces under the base layout: the caller's title and size over the builder's defaults", () => {
+  const traces = [{ y: [1, 2] }];
+  const base = { title: 'Training curves', height: 500, axes: { x: 'step', y: 'loss' }, layout: { showlegend: false } };
+  const defaults = builderFigure(traces, undefined, base, 'f');
+  assert.equal(defaults.data, traces);
+  assert.deepEqual(defaults.layout, figureLayout(base));
+  const chosen = builderFigure(traces, { title: 'Mine', width: 400 }, base, 'f');
+  assert.deepEqual(chosen.layout, figureLayout({ ...base, title: 'Mine', width: 400 }));
+  assert.throws(() => builderFigure(traces, {}, { axes: { x: 'a', y: 'b' } }, 'barChart'), /barChart: 'title' must be a non-empty string, got undefined/);
 });

@@ -103,6 +103,40 @@ export function figureLayout(options: FigureLayoutOptions, fn = 'figureLayout'):
   return layout;
 }
 
+/** The title and size options every figure builder of the kit takes (`trainingCurves`, `barChart`, …). */
+export interface FigureSizeOptions {
+  /** The figure title (plain text). */
+  title?: string;
+  /** Width in px. */
+  width?: number;
+  /** Height in px. */
+  height?: number;
+}
+
+/**
+ * The figure a builder returns: its traces under the one base layout ({@link figureLayout}), with
+ * the caller's title and size where given and the builder's own defaults otherwise.
+ *
+ * @param traces the builder's plotly traces.
+ * @param options the caller's `title`, `width`, `height` (any may be missing).
+ * @param base the builder's axes, other layout settings and default title and size.
+ * @param fn the builder's name, for error messages.
+ * @example
+ * return builderFigure(data, options, { title: 'Training curves', axes: { x: 'step', y: 'loss' } }, 'trainingCurves');
+ */
+export function builderFigure(
+  traces: PlotTrace[],
+  options: FigureSizeOptions | undefined,
+  base: Omit<FigureLayoutOptions, 'title'> & { title?: string },
+  fn: string,
+): Figure {
+  const layout = figureLayout(
+    { ...base, title: options?.title ?? base.title, width: options?.width ?? base.width, height: options?.height ?? base.height } as FigureLayoutOptions,
+    fn,
+  );
+  return { data: traces, layout };
+}
+
 /**
  * A figure from plotly traces and plain-string titles: the way to draw something the kit's
  * builders do not cover (several panels, a custom scatter) with titles that plotly.js draws.

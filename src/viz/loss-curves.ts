@@ -7,7 +7,7 @@
  * @see notebooks/01-contrastive-loss.ipynb
  */
 import { Figure, plainNumbers, plotColor, PlotTrace } from './figure';
-import { figureLayout } from './figure-layout';
+import { builderFigure, FigureSizeOptions } from './figure-layout';
 import { describe, requireInteger } from '../checks';
 
 /** One loss to plot. */
@@ -21,7 +21,7 @@ export interface LossCurve {
 }
 
 /** Options of {@link lossAndGradientCurves}. */
-export interface LossCurvesOptions {
+export interface LossCurvesOptions extends FigureSizeOptions {
   /** Distances plotted, [from, to] (default [0, 2]: unit vectors are at most 2 apart). */
   range?: [number, number];
   /** Sample points (default 201). */
@@ -30,9 +30,6 @@ export interface LossCurvesOptions {
   xTitle?: string;
   /** Vertical lines, e.g. the margin: `[{ x: 1, label: 'margin m' }]`. */
   verticalLines?: Array<{ x: number; label: string }>;
-  title?: string;
-  width?: number;
-  height?: number;
 }
 
 /** Central finite-difference derivative of `f` at `x` (step scaled to x). */
@@ -92,22 +89,21 @@ export function lossAndGradientCurves(curves: LossCurve[], options: LossCurvesOp
     }
   }
   const xTitle = options.xTitle ?? 'distance d';
-  return {
+  return builderFigure(
     data,
-    layout: figureLayout(
-      {
-        title: options.title ?? 'Loss and gradient against distance',
-        width: options.width ?? 900,
-        height: options.height ?? 420,
-        axes: {
-          x: { title: xTitle, domain: [0, 0.45], anchor: 'y' },
-          y: { title: 'loss L(d)', anchor: 'x' },
-          x2: { title: xTitle, domain: [0.55, 1], anchor: 'y2' },
-          y2: { title: 'gradient dL/dd', anchor: 'x2', zeroline: true },
-        },
-        layout: { shapes, annotations },
+    options,
+    {
+      title: 'Loss and gradient against distance',
+      width: 900,
+      height: 420,
+      axes: {
+        x: { title: xTitle, domain: [0, 0.45], anchor: 'y' },
+        y: { title: 'loss L(d)', anchor: 'x' },
+        x2: { title: xTitle, domain: [0.55, 1], anchor: 'y2' },
+        y2: { title: 'gradient dL/dd', anchor: 'x2', zeroline: true },
       },
-      fn,
-    ),
-  };
+      layout: { shapes, annotations },
+    },
+    fn,
+  );
 }

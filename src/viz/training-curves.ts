@@ -6,7 +6,7 @@
  * @see notebooks/02-triplet-loss.ipynb
  */
 import { Figure, plainNumbers, plotColor, PlotTrace } from './figure';
-import { figureLayout } from './figure-layout';
+import { builderFigure, FigureSizeOptions } from './figure-layout';
 import { describe, requireInteger, requirePositive } from '../checks';
 
 /** A horizontal line to compare curves against. */
@@ -29,8 +29,7 @@ export interface CurveSeries {
 }
 
 /** Options of {@link trainingCurves}. */
-export interface TrainingCurvesOptions {
-  title?: string;
+export interface TrainingCurvesOptions extends FigureSizeOptions {
   /** x-axis title (default 'step'). */
   xTitle?: string;
   /** y-axis title (default 'loss'). */
@@ -39,8 +38,6 @@ export interface TrainingCurvesOptions {
   referenceLines?: ReferenceLine[];
   /** Logarithmic y axis (values must be > 0). */
   logY?: boolean;
-  width?: number;
-  height?: number;
 }
 
 /** The triplet loss' margin α as a reference line: a triplet stops contributing once d(a,n) − d(a,p) ≥ α, and the loss of a collapsed embedding (all distances equal) is exactly α. */
@@ -99,20 +96,17 @@ export function trainingCurves(series: Record<string, ArrayLike<number>> | Curve
       throw new Error(`${fn}: 'referenceLines'[${i}] must be { y: finite number, label: string }`);
     }
   });
-  return {
+  return builderFigure(
     data,
-    layout: figureLayout(
-      {
-        title: options.title ?? 'Training curves',
-        width: options.width,
-        height: options.height,
-        axes: { x: options.xTitle ?? 'step', y: { title: options.yTitle ?? 'loss', ...(options.logY ? { type: 'log' } : {}) } },
-        layout: {
-          shapes: lines.map((line) => ({ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: line.y, y1: line.y, line: { color: line.color ?? '#7f7f7f', dash: 'dash', width: 1.5 } })),
-          annotations: lines.map((line) => ({ xref: 'paper', x: 1, xanchor: 'right', yref: 'y', y: line.y, yanchor: 'bottom', text: line.label, showarrow: false, font: { size: 11, color: line.color ?? '#7f7f7f' } })),
-        },
+    options,
+    {
+      title: 'Training curves',
+      axes: { x: options.xTitle ?? 'step', y: { title: options.yTitle ?? 'loss', ...(options.logY ? { type: 'log' } : {}) } },
+      layout: {
+        shapes: lines.map((line) => ({ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: line.y, y1: line.y, line: { color: line.color ?? '#7f7f7f', dash: 'dash', width: 1.5 } })),
+        annotations: lines.map((line) => ({ xref: 'paper', x: 1, xanchor: 'right', yref: 'y', y: line.y, yanchor: 'bottom', text: line.label, showarrow: false, font: { size: 11, color: line.color ?? '#7f7f7f' } })),
       },
-      fn,
-    ),
-  };
+    },
+    fn,
+  );
 }
