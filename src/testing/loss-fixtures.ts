@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findAbove } from './find-above';
 
 const RELATIVE = path.join('src', 'losses', '__fixtures__', 'losses.json');
 
@@ -16,14 +17,8 @@ let cache: Record<string, any> | null = null;
 
 /** The path of the fixture file, or an Error saying where it was looked for. */
 export function fixturePath(): string {
-  let dir = __dirname;
-  for (let depth = 0; depth < 8; depth++) {
-    const candidate = path.join(dir, RELATIVE);
-    if (fs.existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
+  const found = findAbove(RELATIVE);
+  if (found !== null) return found;
   throw new Error(`loss fixtures: ${RELATIVE} not found above ${__dirname}; run /usr/bin/python3 scripts/make-loss-fixtures.py`);
 }
 
