@@ -7,3 +7,4 @@ export type { MimeBundle, NotebookOutput, CellResult, CellRunner, CellRunnerOpti
 export * from './tour';
 export * from './assertions';
 export * from './results';
+export * from './percent';
