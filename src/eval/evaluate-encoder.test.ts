@@ -1,0 +1,75 @@
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { ImageSplit } from '../data/fashion-mnist';
+import { Rng } from '../data/random';
+import { embedSplit } from '../models/embed';
+import { evaluateEmbeddings } from './evaluate';
+import { evaluateEncoder } from './evaluate-encoder';
+
+/** Four classes: class c is bright in the c-th band of seven image rows, with noise. */
+function bandSplit(name: 'train' | 'test', count: number, seed: number): ImageSplit {
+  const rng = new Rng(seed);
+  const images = new Uint8Array(count * 784);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    labels[i] = i % 4;
+    for (let p = 0; p < 784; p++) images[i * 784 + p] = Math.round((Math.floor(p / 196) === labels[i] ? 150 : 30) + 100 * rng.next());
+  }
+  return { name, images, labels, count, height: 28, width: 28 };
+}
+
+/** A flat encoder whose c-th feature sums band c, plus a random one. */
+function bandEncoder(): tf.Sequential {
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 5, useBias: false })] });
+  const kernel = new Float32Array(784 * 5);
+  const rng = new Rng(1);
+  for (let p = 0; p < 784; p++) {
+    kernel[p * 5 + Math.floor(p / 196)] = 1 / 196;
+    kernel[p * 5 + 4] = rng.normal() / 28;
+  }
+  model.layers[0].setWeights([tf.tensor2d(kernel, [784, 5])]);
+  return model;
+}
+
+test('evaluateEncoder equals embedSplit + evaluateEmbeddings, leaks nothing and leaves the encoder as it was', async () => {
+  const train = bandSplit('train', 80, 2), testSplit = bandSplit('test', 40, 3);
+  const encoder = bandEncoder();
+  const weightsBefore = encoder.getWeights()[0].dataSync().slice();
+  for (const options of [{ layout: 'flat' as const }, { layout: 'flat' as const, normalize: false, metric: 'euclidean' as const, k: 5 }]) {
+    const before = tf.memory().numTensors;
+    const result = await evaluateEncoder(encoder, train, testSplit, options);
+    assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
+    const trainEmbeddings = embedSplit(encoder, train, { layout: 'flat', normalize: options.normalize });
+    const testEmbeddings = embedSplit(encoder, testSplit, { layout: 'flat', normalize: options.normalize });
+    const byHand = await evaluateEmbeddings(
+      { embeddings: trainEmbeddings, labels: train.labels },
+      { embeddings: testEmbeddings, labels: testSplit.labels },
+      { metric: options.metric, k: options.k },
+    );
+    tf.dispose([trainEmbeddings, testEmbeddings]);
+    const { seconds: _a, ...kept } = result;
+    const { seconds: _b, ...expected } = byHand;
+    assert.deepEqual(kept, expected);
+    assert.equal(result.oneNNTop1, 1, 'the bands separate the classes');
+    assert.equal(result.numTrain, 80);
+    assert.equal(result.numTest, 40);
+  }
+  assert.equal((await evaluateEncoder(encoder, train, testSplit, { layout: 'flat', k: 7 })).k, 7, 'options reach evaluateEmbeddings');
+  assert.deepEqual(encoder.getWeights()[0].dataSync(), weightsBefore, 'the encoder is unchanged');
+  encoder.dispose();
+});
+
+test('evaluateEncoder names the argument that is wrong, and leaks nothing when it throws', async () => {
+  const split = bandSplit('train', 8, 4);
+  const encoder = bandEncoder();
+  await assert.rejects(evaluateEncoder({} as tf.LayersModel, split, split), /evaluateEncoder: 'encoder' must be a tf.LayersModel/);
+  await assert.rejects(evaluateEncoder(encoder, { images: [] } as unknown as ImageSplit, split), /evaluateEncoder: 'train' must be an ImageSplit/);
+  await assert.rejects(evaluateEncoder(encoder, split, null as unknown as ImageSplit), /evaluateEncoder: 'test' must be an ImageSplit/);
+  await assert.rejects(evaluateEncoder(encoder, split, split, { layout: 'nchw' as 'flat' }), /evaluateEncoder: 'layout' must be 'nhwc' or 'flat', got 'nchw'/);
+  await assert.rejects(evaluateEncoder(encoder, split, split, { layout: 'flat', normalize: 'no' as unknown as boolean }), /evaluateEncoder: 'normalize' must be true or false, got no/);
+  const before = tf.memory().numTensors;
+  await assert.rejects(evaluateEncoder(encoder, split, split, { layout: 'flat', k: 0 }), /evaluateEmbeddings: 'k'/);
+  assert.equal(tf.memory().numTensors, before, 'the embeddings are disposed when the evaluation throws');
+  encoder.dispose();
+});

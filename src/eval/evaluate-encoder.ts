@@ -1,0 +1,63 @@
+/**
+ * The kit's headline evaluation of an encoder: embed the train and test images with the frozen
+ * encoder (in chunks, inference mode), then {@link evaluateEmbeddings} — weighted kNN top-1/top-5
+ * (k = 200, σ = 0.1) and 1-NN top-1 of the test images against the train images. What notebooks
+ * 01–03 report for every trained (and untrained) encoder.
+ *
+ * @see notebooks/01-contrastive-loss.ipynb
+ */
+import type { ImageSplit } from '../data/fashion-mnist';
+import { embedSplit } from '../models/embed';
+import { evaluateEmbeddings, type EmbeddingEvaluation, type EvaluateEmbeddingsOptions } from './evaluate';
+
+/** Options of {@link evaluateEncoder}: how the images enter the encoder, plus the evaluation's options. */
+export interface EvaluateEncoderOptions extends EvaluateEmbeddingsOptions {
+  /** Input layout the encoder takes: `'nhwc'` [n, 28, 28, 1] (CNN, the default) or `'flat'` [n, 784] (MLP). */
+  layout?: 'nhwc' | 'flat';
+  /**
+   * L2-normalise the embeddings before the search (default true, as {@link embedSplit}). The
+   * cosine metric normalises inside anyway; give `false` with `metric: 'euclidean'` to compare
+   * the raw outputs (e.g. an unnormalised 2-D map).
+   */
+  normalize?: boolean;
+}
+
+/**
+ * Weighted kNN top-1/top-5 and 1-NN top-1 of `encoder`'s embeddings of `test` against those of
+ * `train`. The encoder is not changed; the embeddings are disposed before it returns.
+ *
+ * @param encoder a model mapping images [batch, ...] → embeddings [batch, dim].
+ * @param train the reference split (e.g. the training images).
+ * @param test the query split (e.g. the test images).
+ * @param options `layout` ('nhwc'), `normalize` (true) and {@link EvaluateEmbeddingsOptions}
+ *   (`k` 200, `temperature` 0.1, `metric` 'cosine', …).
+ * @returns `{ knnTop1, knnTop5, oneNNTop1, ... }` in [0, 1].
+ * @example
+ * const evaluation = await evaluateEncoder(encoder, trainSplit, testSplit, { layout: 'flat' });
+ * console.log(`weighted kNN top-1 ${pct(evaluation.knnTop1)}, 1-NN ${pct(evaluation.oneNNTop1)}`);
+ */
+export async function evaluateEncoder(
+  encoder: Parameters<typeof embedSplit>[0],
+  train: ImageSplit,
+  test: ImageSplit,
+  options: EvaluateEncoderOptions = {},
+): Promise<EmbeddingEvaluation> {
+  const fn = 'evaluateEncoder';
+  if (!encoder || typeof encoder.apply !== 'function') throw new Error(`${fn}: 'encoder' must be a tf.LayersModel`);
+  if (!train || !(train.images instanceof Uint8Array)) throw new Error(`${fn}: 'train' must be an ImageSplit from loadFashionMnist`);
+  if (!test || !(test.images instanceof Uint8Array)) throw new Error(`${fn}: 'test' must be an ImageSplit from loadFashionMnist`);
+  const { layout, normalize, ...evaluateOptions } = options;
+  if (layout !== undefined && layout !== 'nhwc' && layout !== 'flat') throw new Error(`${fn}: 'layout' must be 'nhwc' or 'flat', got '${String(layout)}'`);
+  if (normalize !== undefined && typeof normalize !== 'boolean') throw new Error(`${fn}: 'normalize' must be true or false, got ${String(normalize)}`);
+  const trainEmbeddings = embedSplit(encoder, train, { layout, normalize }); // [numTrain, dim]
+  try {
+    const testEmbeddings = embedSplit(encoder, test, { layout, normalize }); // [numTest, dim]
+    try {
+      return await evaluateEmbeddings({ embeddings: trainEmbeddings, labels: train.labels }, { embeddings: testEmbeddings, labels: test.labels }, evaluateOptions);
+    } finally {
+      testEmbeddings.dispose();
+    }
+  } finally {
+    trainEmbeddings.dispose();
+  }
+}
