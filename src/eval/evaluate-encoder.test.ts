@@ -66,8 +66,9 @@ test('evaluateEncoder names the argument that is wrong, and leaks nothing when i
   await assert.rejects(evaluateEncoder({} as tf.LayersModel, split, split), /evaluateEncoder: 'encoder' must be a tf.LayersModel/);
   await assert.rejects(evaluateEncoder(encoder, { images: [] } as unknown as ImageSplit, split), /evaluateEncoder: 'train' must be an ImageSplit/);
   await assert.rejects(evaluateEncoder(encoder, split, null as unknown as ImageSplit), /evaluateEncoder: 'test' must be an ImageSplit/);
-  await assert.rejects(evaluateEncoder(encoder, split, split, { layout: 'nchw' as 'flat' }), /evaluateEncoder: 'layout' must be 'nhwc' or 'flat', got 'nchw'/);
-  await assert.rejects(evaluateEncoder(encoder, split, split, { layout: 'flat', normalize: 'no' as unknown as boolean }), /evaluateEncoder: 'normalize' must be true or false, got no/);
+  await assert.rejects(evaluateEncoder(encoder, split, split, null as unknown as {}), /evaluateEncoder: 'options' must be an object/);
+  await assert.rejects(evaluateEncoder(encoder, split, split, { layout: 'nchw' as 'flat' }), /evaluateEncoder: 'layout' must be 'nhwc' or 'flat', got "nchw"/);
+  await assert.rejects(evaluateEncoder(encoder, split, split, { layout: 'flat', normalize: 'no' as unknown as boolean }), /evaluateEncoder: 'normalize' must be true or false, got "no"/);
   const before = tf.memory().numTensors;
   await assert.rejects(evaluateEncoder(encoder, split, split, { layout: 'flat', k: 0 }), /evaluateEmbeddings: 'k'/);
   assert.equal(tf.memory().numTensors, before, 'the embeddings are disposed when the evaluation throws');

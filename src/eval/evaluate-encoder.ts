@@ -6,6 +6,7 @@
  *
  * @see notebooks/01-contrastive-loss.ipynb
  */
+import { optionsObject, requireBoolean, requireOneOf } from '../checks';
 import type { ImageSplit } from '../data/fashion-mnist';
 import { embedSplit } from '../models/embed';
 import { evaluateEmbeddings, type EmbeddingEvaluation, type EvaluateEmbeddingsOptions } from './evaluate';
@@ -46,9 +47,9 @@ export async function evaluateEncoder(
   if (!encoder || typeof encoder.apply !== 'function') throw new Error(`${fn}: 'encoder' must be a tf.LayersModel`);
   if (!train || !(train.images instanceof Uint8Array)) throw new Error(`${fn}: 'train' must be an ImageSplit from loadFashionMnist`);
   if (!test || !(test.images instanceof Uint8Array)) throw new Error(`${fn}: 'test' must be an ImageSplit from loadFashionMnist`);
-  const { layout, normalize, ...evaluateOptions } = options;
-  if (layout !== undefined && layout !== 'nhwc' && layout !== 'flat') throw new Error(`${fn}: 'layout' must be 'nhwc' or 'flat', got '${String(layout)}'`);
-  if (normalize !== undefined && typeof normalize !== 'boolean') throw new Error(`${fn}: 'normalize' must be true or false, got ${String(normalize)}`);
+  const { layout, normalize, ...evaluateOptions } = optionsObject(fn, options);
+  if (layout !== undefined) requireOneOf(fn, 'layout', layout, ['nhwc', 'flat']);
+  if (normalize !== undefined) requireBoolean(fn, 'normalize', normalize);
   const trainEmbeddings = embedSplit(encoder, train, { layout, normalize }); // [numTrain, dim]
   try {
     const testEmbeddings = embedSplit(encoder, test, { layout, normalize }); // [numTest, dim]

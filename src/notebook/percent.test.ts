@@ -19,7 +19,7 @@ test('pct takes the number of decimals', () => {
 test('pct names the argument that is wrong', () => {
   assert.throws(() => pct(NaN), /pct: 'fraction' must be a finite number, got NaN/);
   assert.throws(() => pct(Infinity), /pct: 'fraction' must be a finite number, got Infinity/);
-  assert.throws(() => pct('0.5' as unknown as number), /pct: 'fraction' must be a finite number, got string/);
-  assert.throws(() => pct(0.5, 1.5), /pct: 'digits' must be an integer from 0 to 20, got 1.5/);
-  assert.throws(() => pct(0.5, -1), /pct: 'digits' must be an integer from 0 to 20, got -1/);
+  assert.throws(() => pct('0.5' as unknown as number), /pct: 'fraction' must be a finite number, got "0.5"/);
+  assert.throws(() => pct(0.5, 1.5), /pct: 'digits' must be an integer in \[0, 20\], got 1.5/);
+  assert.throws(() => pct(0.5, -1), /pct: 'digits' must be an integer in \[0, 20\], got -1/);
 });
