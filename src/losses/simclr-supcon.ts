@@ -9,7 +9,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { optionsObject, requireFloat, requireLabels, requireNonEmpty, requirePositive, requireSameShape } from '../checks';
-import { assembleLoss, cosineSimilarity, labelMasks, logSumExpAggregate, meanOverAll, meanPerAnchor } from './template';
+import { logSumExpAggregate } from './aggregations';
+import { assembleLoss } from './assemble';
+import { labelMasks } from './masks';
+import { meanOverAll, meanPerAnchor } from './reducers';
+import { cosineSimilarity } from './similarities';
 
 /**
  * NT-Xent (normalised temperature-scaled cross-entropy) of SimCLR over N images seen in two views.

@@ -9,22 +9,11 @@ import { gradCheck } from './grad-check';
 import { infoNCELoss } from './info-nce';
 import { nPairLoss, tupletLoss } from './n-pair';
 import { ntXentLoss, supConLoss } from './simclr-supcon';
-import {
-  assembleLoss,
-  contrastiveAggregate,
-  cosineSimilarity,
-  dotSimilarity,
-  hingeAggregate,
-  indexMasks,
-  labelMasks,
-  logSumExpAggregate,
-  meanOverAll,
-  meanOverNonZero,
-  meanPerAnchor,
-  negativeSquaredEuclidean,
-  pairFlagMasks,
-  softplusAggregate,
-} from './template';
+import { contrastiveAggregate, hingeAggregate, logSumExpAggregate, softplusAggregate } from './aggregations';
+import { assembleLoss } from './assemble';
+import { indexMasks, labelMasks, pairFlagMasks } from './masks';
+import { meanOverAll, meanPerAnchor } from './reducers';
+import { dotSimilarity, negativeSquaredEuclidean } from './similarities';
 import { tripletLoss } from './triplet';
 
 const random = (rng: Rng, shape: number[], std = 1) => tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b, 1), 0, std), shape, 'float32');
@@ -153,48 +142,6 @@ test('NT-Xent and SupCon: hand-derived values and finite differences', () => {
     const labels = ints([0, 1, 0, 1, 1, 2]);
     const r2 = gradCheck((x) => supConLoss(x as tf.Tensor2D, labels, { temperature: 0.5 }), [tf.concat([a, b])]);
     assert.ok(r2.passed, r2.report);
-  });
-});
-
-test('reducers: mean over all, over non-zero, per anchor', () => {
-  tf.tidy(() => {
-    const terms = t2([[0, 2, 4], [1, 0, 0]]);
-    const weights = t2([[1, 1, 0], [1, 1, 1]]);
-    expectClose(meanOverAll(terms, weights), (0 + 2 + 1) / 5, {}, 'meanOverAll');
-    expectClose(meanOverNonZero(terms, weights), (2 + 1) / 2, {}, 'meanOverNonZero');
-    expectClose(meanPerAnchor(terms, weights), (1 + 1 / 3) / 2, {}, 'meanPerAnchor');
-    const none = tf.zeros([2, 3]);
-    expectClose(meanOverAll(terms, none), 0, { atol: 0 }, 'no terms');
-    expectClose(meanOverNonZero(none, weights), 0, { atol: 0 }, 'all zero');
-    expectClose(meanPerAnchor(terms, none), 0, { atol: 0 }, 'no anchors');
-  });
-});
-
-test('masks', () => {
-  tf.tidy(() => {
-    const own = labelMasks(ints([0, 1, 0]));
-    assert.deepEqual(own.positives.arraySync(), [[0, 0, 1], [0, 0, 0], [1, 0, 0]]);
-    assert.deepEqual(own.negatives.arraySync(), [[0, 1, 0], [1, 0, 1], [0, 1, 0]]);
-    const cross = labelMasks(ints([0, 1]), ints([1, 1, 0]));
-    assert.deepEqual(cross.positives.arraySync(), [[0, 0, 1], [1, 1, 0]]);
-    const idx = indexMasks(4, [1, 0], [[2, 3], [3]]);
-    assert.deepEqual(idx.positives.arraySync(), [[0, 1, 0, 0], [1, 0, 0, 0]]);
-    assert.deepEqual(idx.negatives.arraySync(), [[0, 0, 1, 1], [0, 0, 0, 1]]);
-    assert.deepEqual(indexMasks(4, [0, 1], { from: 2, to: 4 }).negatives.arraySync(), [[0, 0, 1, 1], [0, 0, 1, 1]]);
-    assert.deepEqual(pairFlagMasks(ints([1, 0])).negatives.arraySync(), [[0, 0], [0, 1]]);
-    assert.throws(() => indexMasks(4, [0, 4], { from: 2, to: 4 }), /indexMasks: 'positiveColumns' must hold columns in \[0, 4\), got 4/);
-    assert.throws(() => indexMasks(4, [0, 1], { from: 3, to: 2 }), /indexMasks: 'negativeColumns' range must satisfy/);
-    assert.throws(() => indexMasks(4, [0, 1], [[2]]), /one list per anchor \(2\), got 1/);
-    assert.throws(() => labelMasks(tf.tensor1d([0, 1]) as tf.Tensor1D), /labelMasks: 'anchorLabels' must be \[N\] int32/);
-  });
-});
-
-test('cosine similarity is scale-free and safe at zero rows', () => {
-  tf.tidy(() => {
-    const s = cosineSimilarity(t2([[3, 4], [0, 0]]), t2([[6, 8], [-4, 3]]));
-    expectClose(s, [[1, 0], [0, 0]], { atol: 1e-6 }, 'cosine');
-    const g = tf.grad((x: tf.Tensor) => tf.sum(cosineSimilarity(x as tf.Tensor2D, t2([[1, 1]]))))(t2([[0, 0]]));
-    assert.ok(Array.from(g.dataSync()).every(Number.isFinite));
   });
 });
 
