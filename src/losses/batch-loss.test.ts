@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expectClose } from '../notebook/assertions';
 import { logSumExpAggregate } from './aggregations';
 import { assembleLoss } from './assemble';
-import { batchTripletLoss } from './miners';
+import { batchTripletLoss } from './batch-triplet';
 import { type BatchLoss, labelledBatchLoss } from './batch-loss';
 import { meanPerAnchor } from './reducers';
 import { cosineSimilarity } from './similarities';

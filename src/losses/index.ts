@@ -20,4 +20,6 @@ export * from './info-nce';
 export * from './grad-check';
 export * from './gather';
 export * from './miners';
+export * from './triplet-kinds';
+export * from './batch-triplet';
 export * from './simclr-supcon';
