@@ -1,5 +1,6 @@
 /**
- * Two losses beyond the course's seed, assembled from the design-your-own parts (template.ts):
+ * Two losses beyond the course's seed, assembled from the design-your-own parts (similarities.ts,
+ * masks.ts, aggregations.ts, reducers.ts, assemble.ts):
  * - NT-Xent (SimCLR): Chen, Kornblith, Norouzi & Hinton, "A Simple Framework for Contrastive
  *   Learning of Visual Representations", ICML 2020 — https://arxiv.org/abs/2002.05709
  * - SupCon: Khosla et al., "Supervised Contrastive Learning", NeurIPS 2020 —
