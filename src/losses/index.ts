@@ -6,12 +6,7 @@
  * {@link BatchLoss} signature and the gradient checker.
  */
 export { safeSqrt, pairwiseSquaredDistances, pairwiseDistances } from './distances';
-export * from './similarities';
-export * from './masks';
-export * from './aggregations';
-export * from './reducers';
-export * from './assemble';
-export * from './batch-loss';
+export * from './template';
 export * from './contrastive';
 export * from './triplet';
 export * from './n-pair';

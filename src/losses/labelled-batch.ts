@@ -20,8 +20,9 @@ export interface LabelledBatch {
   distances: tf.Tensor2D;
   /** {@link labelMasks} of the labels: float32 0/1, positives without the diagonal, [batch, batch] each. */
   masks: PairMasks;
-  /** The same masks as bool, for `where`, `any` and friends, [batch, batch] each. */
+  /** `masks.positives` as bool, for `where` and `any`, [batch, batch]. */
   positiveMask: tf.Tensor2D;
+  /** `masks.negatives` as bool, [batch, batch]. */
   negativeMask: tf.Tensor2D;
 }
 
