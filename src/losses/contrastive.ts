@@ -6,7 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { optionsObject, requireBinaryFlags, requireFloat, requireNonEmpty, requirePositive, requireSameShape } from '../checks';
-import { rowSquaredDistances, safeSqrt } from './distances';
+import { contrastiveTerms } from './aggregations';
+import { rowSquaredDistances } from './distances';
+import { meanOverAll } from './reducers';
 
 /** Options of {@link contrastiveLoss}. */
 export interface ContrastiveLossOptions {
@@ -44,11 +46,9 @@ export function contrastiveLoss(x1: tf.Tensor2D, x2: tf.Tensor2D, similar: tf.Te
   requireBinaryFlags(fn, 'similar', similar, x1.shape[0], 'x1');
   requirePositive(fn, 'margin', margin);
   return tf.tidy(() => {
-    const s = tf.cast(similar, 'float32'); // [batch]
-    const squared = rowSquaredDistances(x1, x2); // [batch] dᵢ²
-    const distance = safeSqrt(squared); // [batch] dᵢ
-    const hinge = tf.relu(tf.sub(margin, distance)); // [batch] max(m − dᵢ, 0)
-    const perPair = tf.add(tf.mul(s, squared), tf.mul(tf.sub(1, s), tf.square(hinge))); // [batch]
-    return tf.div(tf.sum(perPair), 2 * x1.shape[0]) as tf.Scalar;
+    const squared = rowSquaredDistances(x1, x2); // [batch] dᵢ², the similarity −d² of the paired rows only
+    const s = tf.cast(similar, 'float32'); // [batch] the selection: similar pairs pull, the others push
+    const terms = contrastiveTerms(squared, s, tf.sub(1, s), margin); // [batch] ½·d² or ½·max(m − d, 0)²
+    return meanOverAll(terms, tf.onesLike(terms)); // Σ terms / N: every pair counts once
   });
 }

@@ -8,8 +8,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { optionsObject, requireFloat, requireNonEmpty, requirePositive, requireSameShape, shapeText } from '../checks';
+import { crossEntropyTerms } from './aggregations';
 import { matMulTransposed, rowDots } from './distances';
-import { logSumExpLastAxis } from './log-sum-exp';
+import { meanOverAll } from './reducers';
 
 /** Options of {@link infoNCELoss}. */
 export interface InfoNCELossOptions {
@@ -50,7 +51,7 @@ export function infoNCELoss(query: tf.Tensor2D, positiveKey: tf.Tensor2D, queue:
     const scaledQuery = tf.div(query, temperature) as tf.Tensor2D; // q/τ: cheaper than dividing the logits
     const positiveLogit = rowDots(scaledQuery, positiveKey); // [batch]
     const negativeLogits = matMulTransposed(scaledQuery, queue); // [batch, queueSize]
-    const logits = tf.concat([tf.expandDims(positiveLogit, 1), negativeLogits], 1); // [batch, 1 + queueSize]
-    return tf.mean(tf.sub(logSumExpLastAxis(logits), positiveLogit)) as tf.Scalar;
+    const logits = tf.concat([tf.expandDims(positiveLogit, 1), negativeLogits], 1); // [batch, 1 + queueSize] the selection: own key, then the queue
+    return meanOverAll(crossEntropyTerms(logits, positiveLogit)); // [batch] terms → scalar
   });
 }

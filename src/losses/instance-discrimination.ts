@@ -13,8 +13,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { optionsObject, requireFloat, requireIndices, requireNonEmpty, requirePositive, shapeText } from '../checks';
 import { matMulTransposed } from './distances';
+import { crossEntropyTerms } from './aggregations';
 import { gatherRows } from './gather';
 import { logSumExpLastAxis } from './log-sum-exp';
+import { meanOverAll } from './reducers';
 
 /** Options of {@link nonParametricSoftmaxLoss}. */
 export interface NonParametricSoftmaxOptions {
@@ -160,7 +162,7 @@ export function nonParametricSoftmaxLoss(features: tf.Tensor2D, memory: tf.Tenso
   return tf.tidy(() => {
     const logits = memoryLogits(features, memory, temperature); // [batch, numInstances]
     const positiveLogit = pickLogits(logits, rows, [batch]); // [batch]
-    return tf.mean(tf.sub(logSumExpLastAxis(logits), positiveLogit)) as tf.Scalar;
+    return meanOverAll(crossEntropyTerms(logits, positiveLogit)); // [batch] terms → scalar
   });
 }
 

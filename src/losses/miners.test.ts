@@ -4,9 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/random';
 import { expectClose } from '../notebook/assertions';
 import { lossFixtures } from '../testing/loss-fixtures';
-import { gradCheck } from './grad-check';
-import { batchTripletLoss, countTripletKinds, mineBatchAll, mineBatchHard, mineRandom, mineSemiHard, mineTriplets } from './miners';
-import { tripletLoss } from './triplet';
+import { mineBatchAll, mineBatchHard, mineRandom, mineSemiHard, mineTriplets } from './miners';
+import { countTripletKinds } from './triplet-kinds';
 
 const t2 = (rows: number[][]) => tf.tensor2d(rows, undefined, 'float32');
 const i1 = (values: number[]) => tf.tensor1d(values, 'int32');
@@ -46,17 +45,6 @@ test('semi-hard: the band D_ap < D_an < D_ap + margin, then the documented fallb
     assert.deepEqual(list(mineSemiHard(line(), lineLabels(), { margin: 0.5 })), [[0, 1, 2], [1, 0, 4], [2, 3, 0], [3, 2, 1]]);
     // margin 1 puts negative 1 (D = 4) of anchor 3 into the band (3.24, 4.24)
     assert.deepEqual(list(mineSemiHard(line(), lineLabels(), { margin: 1 }))[3], [3, 2, 1]);
-  });
-});
-
-test('countTripletKinds: by hand', () => {
-  tf.tidy(() => {
-    // t = D_an − D_ap for the 12 triplets with margin 0.5:
-    // a0 p1 (1): 0.44 s, 8 e, −0.75 h | a1 p0 (1): −0.96 h, 3 e, −0.75 h
-    // a2 p3 (3.24): −1.8 h, −3.2 h, −2.75 h | a3 p2 (3.24): 5.76 e, 0.76 e, 3.01 e
-    const counts = countTripletKinds(line(), lineLabels(), { margin: 0.5 });
-    assert.deepEqual([counts.hard, counts.semiHard, counts.easy, counts.total], [6, 1, 5, 12]);
-    expectClose(counts.meanPositiveDistance, (1 + 1 + 3.24 + 3.24) / 4, { atol: 1e-5 }, 'mean positive distance');
   });
 });
 
@@ -110,60 +98,7 @@ test('mineTriplets dispatches on strategy', () => {
   });
 });
 
-test('batchTripletLoss equals tripletLoss on the mined triplets, for every strategy', () => {
-  const c = lossFixtures('miners')[2];
-  tf.tidy(() => {
-    const embeddings = t2(c.embeddings);
-    const labels = i1(c.labels);
-    for (const strategy of ['hard', 'semi-hard', 'random', 'all'] as const) {
-      for (const softMargin of [false, true]) {
-        const options = { strategy, margin: c.margin, softMargin, rng: new Rng(3), reduce: 'mean' as const };
-        const mined = mineTriplets(embeddings, labels, { ...options, rng: new Rng(3) });
-        const rows = (idx: Int32Array) => tf.gather(embeddings, idx) as tf.Tensor2D;
-        const direct = tripletLoss(rows(mined.anchors), rows(mined.positives), rows(mined.negatives), { margin: c.margin, softMargin });
-        expectClose(batchTripletLoss(embeddings, labels, options), direct, { atol: 1e-5, rtol: 1e-4 }, `${strategy} softMargin ${softMargin}`);
-      }
-    }
-  });
-});
-
-test('batchTripletLoss: mean over non-zero, empty batches, gradients', () => {
-  tf.tidy(() => {
-    // batch-all on the line with margin 0.5: hinge values of the 12 triplets (−t + 0.5, clipped)
-    const ts = [0.44, 8, -0.75, -0.96, 3, -0.75, -1.8, -3.2, -2.75, 5.76, 0.76, 3.01];
-    const hinge = ts.map((t) => Math.max(0.5 - t, 0));
-    const nonZero = hinge.filter((h) => h > 0);
-    const sum = hinge.reduce((s, h) => s + h, 0);
-    expectClose(batchTripletLoss(line(), lineLabels(), { strategy: 'all', margin: 0.5 }), sum / nonZero.length, { atol: 1e-5 }, 'batch-all, mean over non-zero');
-    expectClose(batchTripletLoss(line(), lineLabels(), { strategy: 'all', margin: 0.5, reduce: 'mean' }), sum / 12, { atol: 1e-5 }, 'batch-all, mean');
-    // one class only: no triplet, loss 0 and a zero gradient
-    const single = i1([4, 4, 4, 4, 4]);
-    for (const strategy of ['all', 'hard', 'semi-hard', 'random'] as const) {
-      expectClose(batchTripletLoss(line(), single, { strategy }), 0, { atol: 0 }, `no triplets, ${strategy}`);
-      const g = tf.grad((x: tf.Tensor) => batchTripletLoss(x as tf.Tensor2D, single, { strategy }))(line());
-      expectClose(g, [0, 0, 0, 0, 0], { atol: 0 }, `zero gradient, ${strategy}`);
-    }
-  });
-  const c = lossFixtures('miners')[0];
-  tf.tidy(() => {
-    const labels = i1(c.labels);
-    for (const strategy of ['hard', 'semi-hard', 'all'] as const) {
-      const result = gradCheck((x) => batchTripletLoss(x as tf.Tensor2D, labels, { strategy, margin: c.margin, softMargin: true }), [t2(c.embeddings)], { maxElementsPerInput: 30 });
-      assert.ok(result.passed, `${strategy}: ${result.report}`);
-    }
-    // batch-all with the hinge takes the sorted prefix-sum path
-    const embeddings = t2(c.embeddings);
-    const result = gradCheck((x) => batchTripletLoss(x as tf.Tensor2D, labels, { strategy: 'all', margin: c.margin, reduce: 'mean' }), [embeddings], { maxElementsPerInput: 30 });
-    assert.ok(result.passed, `all, hinge, mean: ${result.report}`);
-    // 'mean-nonzero' jumps where a triplet starts violating (no finite difference can check it);
-    // between jumps it is the 'mean' loss scaled by total / non-easy triplets
-    const kinds = countTripletKinds(embeddings, labels, { margin: c.margin });
-    const gradient = (reduce: 'mean' | 'mean-nonzero') => tf.grad((x: tf.Tensor) => batchTripletLoss(x as tf.Tensor2D, labels, { strategy: 'all', margin: c.margin, reduce }))(embeddings);
-    expectClose(gradient('mean-nonzero'), tf.mul(gradient('mean'), kinds.total / (kinds.hard + kinds.semiHard)), { atol: 1e-5, rtol: 1e-4 }, 'mean-nonzero gradient');
-  });
-});
-
-test('miners and batchTripletLoss leave no tensors behind (batchTripletLoss: only its scalar)', () => {
+test('miners leave no tensors behind', () => {
   const embeddings = line();
   const labels = lineLabels();
   const before = tf.memory().numTensors;
@@ -171,13 +106,7 @@ test('miners and batchTripletLoss leave no tensors behind (batchTripletLoss: onl
   mineBatchHard(embeddings, labels);
   mineSemiHard(embeddings, labels);
   mineRandom(embeddings, labels);
-  countTripletKinds(embeddings, labels);
   assert.equal(tf.memory().numTensors, before);
-  for (const strategy of ['all', 'hard', 'semi-hard', 'random'] as const) {
-    const loss = batchTripletLoss(embeddings, labels, { strategy });
-    assert.equal(tf.memory().numTensors, before + 1, strategy);
-    loss.dispose();
-  }
   tf.dispose([embeddings, labels]);
 });
 
@@ -186,9 +115,6 @@ test('bad input throws an error naming the function and the argument', () => {
     assert.throws(() => mineBatchHard(line(), i1([0, 1])), /mineBatchHard: 'labels' must be \[batch\] with batch = 5 like 'embeddings', got \[2\]/);
     assert.throws(() => mineSemiHard(line(), tf.tensor1d([0, 0, 1, 1, 2]) as tf.Tensor1D), /mineSemiHard: 'labels' must be int32, got float32/);
     assert.throws(() => mineSemiHard(line(), lineLabels(), { margin: 0 }), /mineSemiHard: 'margin' must be a finite number > 0/);
-    assert.throws(() => countTripletKinds(line(), lineLabels(), { margin: -1 }), /countTripletKinds: 'margin'/);
     assert.throws(() => mineRandom(line(), lineLabels(), { rng: Math.random as unknown as Rng }), /mineRandom: 'rng' must be an Rng/);
-    assert.throws(() => batchTripletLoss(line(), lineLabels(), { reduce: 'sum' as 'mean' }), /batchTripletLoss: 'reduce' must be 'mean' or 'mean-nonzero'/);
-    assert.throws(() => batchTripletLoss(tf.ones([5]) as unknown as tf.Tensor2D, lineLabels()), /batchTripletLoss: 'embeddings' must be \[batch, dim\], got \[5\]/);
   });
 });

@@ -1,13 +1,14 @@
 /**
- * Online triplet mining over a labelled batch, and the triplet-kind counts used to watch it:
- * batch-all and batch-hard (Hermans, Beyer & Leibe, "In Defense of the Triplet Loss for Person
+ * Online triplet mining over a labelled batch — the selection part of the triplet losses, as index
+ * tuples instead of masks: batch-all and batch-hard (Hermans, Beyer & Leibe, "In Defense of the Triplet Loss for Person
  * Re-Identification", 2017 — https://arxiv.org/abs/1703.07737), semi-hard (Schroff et al.,
  * FaceNet, CVPR 2015 — https://arxiv.org/abs/1503.03832) and random.
  *
  * Distances are computed once as a [batch, batch] matrix and every choice is made with masks,
  * argmin/argmax and `where` over it; the only JS loops compact the chosen (anchor, positive,
- * negative) triples into index arrays. Mining reads the embeddings' values and is not
- * differentiable: use {@link batchTripletLoss} (or gather the rows yourself) for the loss.
+ * negative) triples into index arrays. Miners only mine: they read the embeddings' values and are
+ * not differentiable; `batchTripletLoss` (batch-triplet.ts) turns their triplets into the loss,
+ * and `countTripletKinds` (triplet-kinds.ts) counts the kinds below.
  *
  * Vocabulary, with D the anchor's distance to the positive (D_ap) and to the negative (D_an):
  * - hard: D_an ≤ D_ap (the negative is at least as close as the positive);
@@ -18,9 +19,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng, rngFor } from '../data/random';
-import { optionsObject, requireBoolean, requireFloat, requireLabels, requireNonEmpty, requirePositive } from '../checks';
-import { pairwiseSquaredDistances, safeSqrt } from './distances';
-import { gatherRows } from './gather';
+import { optionsObject, requireFloat, requireLabels, requirePositive } from '../checks';
+import { anchorPositivePairs, readLabelledBatch, releaseLabelledBatch, sortedNegatives } from './labelled-batch';
 
 /** Triplets as three aligned index arrays into the batch: (anchors[t], positives[t], negatives[t]). */
 export interface MinedTriplets {
@@ -45,70 +45,12 @@ export interface MinerOptions {
   rng?: Rng;
 }
 
-interface Prepared {
-  batch: number;
-  labels: Int32Array;
-  /** detached distance matrix, [batch, batch] */
-  distances: tf.Tensor2D;
-  /** 1 where labels match and i ≠ j, [batch, batch] (bool) */
-  positiveMask: tf.Tensor2D;
-  /** 1 where labels differ, [batch, batch] (bool) */
-  negativeMask: tf.Tensor2D;
-}
-
-function prepare(fn: string, embeddings: tf.Tensor2D, labels: tf.Tensor1D, squared: boolean): Prepared {
-  requireFloat(fn, 'embeddings', embeddings, 2, '[batch, dim]');
-  requireNonEmpty(fn, 'embeddings', embeddings, '[batch, dim]');
-  const labelValues = requireLabels(fn, 'labels', labels, embeddings.shape[0], 'embeddings');
-  requireBoolean(fn, 'squared', squared);
-  return tf.tidy(() => {
-    // A copy detached from any gradient tape: mining only reads values.
-    const values = tf.tensor2d(embeddings.dataSync() as Float32Array, embeddings.shape);
-    const squaredDistances = pairwiseSquaredDistances(values, values); // [batch, batch]
-    const distances = (squared ? squaredDistances : safeSqrt(squaredDistances)) as tf.Tensor2D;
-    const column = tf.reshape(labels, [-1, 1]);
-    const row = tf.reshape(labels, [1, -1]);
-    const same = tf.equal(column, row); // [batch, batch]
-    const notSelf = tf.logicalNot(tf.cast(tf.eye(embeddings.shape[0]), 'bool'));
-    return {
-      batch: embeddings.shape[0],
-      labels: labelValues,
-      distances,
-      positiveMask: tf.logicalAnd(same, notSelf) as tf.Tensor2D,
-      negativeMask: tf.logicalNot(same) as tf.Tensor2D,
-    };
-  });
-}
-
-function release(prepared: Prepared): void {
-  tf.dispose([prepared.distances, prepared.positiveMask, prepared.negativeMask]);
-}
-
-/** Anchor–positive pairs (a, p), a ≠ p, same label, where a has at least one negative; row-major order. */
-function anchorPositivePairs(labels: Int32Array): { anchors: Int32Array; positives: Int32Array } {
-  const batch = labels.length;
-  const counts = new Map<number, number>();
-  labels.forEach((label) => counts.set(label, (counts.get(label) ?? 0) + 1));
-  const anchors: number[] = [];
-  const positives: number[] = [];
-  for (let a = 0; a < batch; a++) {
-    if ((counts.get(labels[a]) ?? 0) === batch) continue; // no negative for this anchor
-    for (let p = 0; p < batch; p++) {
-      if (p !== a && labels[p] === labels[a]) {
-        anchors.push(a);
-        positives.push(p);
-      }
-    }
-  }
-  return { anchors: Int32Array.from(anchors), positives: Int32Array.from(positives) };
-}
-
 const EMPTY: MinedTriplets = { anchors: new Int32Array(0), positives: new Int32Array(0), negatives: new Int32Array(0) };
 
 /**
  * Batch-all: every valid triplet (a, p, n) of the batch — a ≠ p with the same label, n with
  * another label. Depends only on the labels (B=256 with 8 classes of 32 gives 1.78 million
- * triplets: {@link batchTripletLoss} computes the batch-all loss with masks instead).
+ * triplets: `batchTripletLoss` computes the batch-all loss with masks instead).
  *
  * @param embeddings [batch, dim] (only its shape is used).
  * @param labels [batch] int32 class labels.
@@ -148,7 +90,7 @@ export function mineBatchAll(embeddings: tf.Tensor2D, labels: tf.Tensor1D): Mine
 export function mineBatchHard(embeddings: tf.Tensor2D, labels: tf.Tensor1D, options?: MinerOptions): MinedTriplets {
   const fn = 'mineBatchHard';
   const { squared = true } = optionsObject(fn, options);
-  const prepared = prepare(fn, embeddings, labels, squared);
+  const prepared = readLabelledBatch(fn, embeddings, labels, squared);
   try {
     const [hardestPositive, closestNegative, valid] = tf.tidy(() => {
       const { distances, positiveMask, negativeMask } = prepared;
@@ -159,7 +101,7 @@ export function mineBatchHard(embeddings: tf.Tensor2D, labels: tf.Tensor1D, opti
     });
     return compact(valid, (a) => [a, hardestPositive[a], closestNegative[a]]);
   } finally {
-    release(prepared);
+    releaseLabelledBatch(prepared);
   }
 }
 
@@ -203,7 +145,7 @@ export function mineSemiHard(embeddings: tf.Tensor2D, labels: tf.Tensor1D, optio
   const fn = 'mineSemiHard';
   const { squared = true, margin = 0.2 } = optionsObject(fn, options);
   requirePositive(fn, 'margin', margin);
-  const prepared = prepare(fn, embeddings, labels, squared);
+  const prepared = readLabelledBatch(fn, embeddings, labels, squared);
   try {
     const pairs = anchorPositivePairs(prepared.labels);
     if (pairs.anchors.length === 0) return EMPTY;
@@ -224,21 +166,8 @@ export function mineSemiHard(embeddings: tf.Tensor2D, labels: tf.Tensor1D, optio
     const negatives = pairs.anchors.map((a, t) => choice[a * prepared.batch + pairs.positives[t]]);
     return { anchors: pairs.anchors, positives: pairs.positives, negatives };
   } finally {
-    release(prepared);
+    releaseLabelledBatch(prepared);
   }
-}
-
-/**
- * Each anchor's negatives sorted by distance, ascending (non-negatives last, at +∞), and the
- * batch column each sorted entry came from. [batch, batch] each.
- */
-function sortedNegatives(prepared: Prepared): { sorted: tf.Tensor2D; columns: tf.Tensor2D } {
-  return tf.tidy(() => {
-    const { distances, negativeMask } = prepared;
-    const negativeDistances = tf.where(negativeMask, distances, tf.fill(distances.shape, Infinity));
-    const { values, indices } = tf.topk(tf.neg(negativeDistances), prepared.batch, true); // descending −D = ascending D
-    return { sorted: tf.neg(values) as tf.Tensor2D, columns: indices as tf.Tensor2D };
-  });
 }
 
 /**
@@ -255,7 +184,7 @@ export function mineRandom(embeddings: tf.Tensor2D, labels: tf.Tensor1D, options
   const fn = 'mineRandom';
   const { rng = rngFor('mineRandom') } = optionsObject(fn, options);
   if (!(rng instanceof Rng)) throw new Error(`${fn}: 'rng' must be an Rng from the kit (e.g. rngFor('mining')), got ${String(rng)}`);
-  const prepared = prepare(fn, embeddings, labels, true);
+  const prepared = readLabelledBatch(fn, embeddings, labels, true);
   try {
     const batch = prepared.batch;
     const [positive, negative, valid] = tf.tidy(() => {
@@ -270,7 +199,7 @@ export function mineRandom(embeddings: tf.Tensor2D, labels: tf.Tensor1D, options
     });
     return compact(valid, (a) => [a, positive[a], negative[a]]);
   } finally {
-    release(prepared);
+    releaseLabelledBatch(prepared);
   }
 }
 
@@ -304,199 +233,5 @@ export function mineTriplets(embeddings: tf.Tensor2D, labels: tf.Tensor1D, optio
       return mineRandom(embeddings, labels, rest);
     default:
       throw new Error(`${fn}: 'strategy' must be one of 'all', 'hard', 'semi-hard', 'random', got '${String(strategy)}'`);
-  }
-}
-
-/** What {@link countTripletKinds} counts over all valid triplets of a batch. */
-export interface TripletKindCounts {
-  /** D_an ≥ D_ap + margin: zero loss. */
-  easy: number;
-  /** D_ap < D_an < D_ap + margin. */
-  semiHard: number;
-  /** D_an ≤ D_ap. */
-  hard: number;
-  /** easy + semiHard + hard = number of valid triplets. */
-  total: number;
-  /** Mean distance over anchor–positive pairs (NaN if none). */
-  meanPositiveDistance: number;
-  /** Mean distance over anchor–negative pairs (NaN if none). */
-  meanNegativeDistance: number;
-}
-
-/**
- * Counts the easy, semi-hard and hard triplets among all valid triplets of a labelled batch —
- * the numbers to plot per step while training with a miner. A batch stuck with (almost) all
- * triplets hard and both mean distances near 0 has collapsed (the loss then sits at the margin);
- * the eval module's `collapseReport` measures collapse on any embedding.
- *
- * Computed without the [batch, batch, batch] cube: each anchor's negatives are sorted once and
- * every positive's distance is located in them by binary search (`tf.searchSorted`).
- *
- * @param embeddings [batch, dim].
- * @param labels [batch] int32.
- * @param options.margin default 0.2; options.squared default true.
- * @returns the counts and the mean positive / negative distances.
- * @see notebooks/02-triplet-loss.ipynb
- */
-export function countTripletKinds(embeddings: tf.Tensor2D, labels: tf.Tensor1D, options?: MinerOptions): TripletKindCounts {
-  const fn = 'countTripletKinds';
-  const { squared = true, margin = 0.2 } = optionsObject(fn, options);
-  requirePositive(fn, 'margin', margin);
-  const prepared = prepare(fn, embeddings, labels, squared);
-  try {
-    const values = tf.tidy(() => {
-      const { distances, positiveMask, negativeMask } = prepared;
-      const { sorted } = sortedNegatives(prepared);
-      const positives = tf.cast(positiveMask, 'float32'); // [a, p]
-      const negatives = tf.cast(negativeMask, 'float32'); // [a, n]
-      // For each (a, p): #negatives with D_an ≤ D_ap (hard) and with D_an < D_ap + margin (not easy).
-      const atMost = tf.cast(tf.searchSorted(sorted, distances, 'right'), 'float32'); // [a, p]
-      const inside = tf.cast(tf.searchSorted(sorted, tf.add(distances, margin), 'left'), 'float32'); // [a, p]
-      const negativesPerAnchor = tf.sum(negatives, 1, true); // [a, 1]
-      const hard = tf.sum(tf.mul(positives, atMost));
-      const notEasy = tf.sum(tf.mul(positives, inside));
-      const total = tf.sum(tf.mul(positives, negativesPerAnchor));
-      return tf.stack([
-        hard,
-        tf.sub(total, notEasy),
-        total,
-        tf.div(tf.sum(tf.mul(distances, positives)), tf.sum(positives)),
-        tf.div(tf.sum(tf.mul(distances, negatives)), tf.sum(negatives)),
-      ]).dataSync();
-    });
-    const [hard, easy, total, meanPositiveDistance, meanNegativeDistance] = Array.from(values);
-    return { easy, semiHard: total - hard - easy, hard, total, meanPositiveDistance, meanNegativeDistance };
-  } finally {
-    release(prepared);
-  }
-}
-
-/** Options of {@link batchTripletLoss}. */
-export interface BatchTripletLossOptions extends MineTripletsOptions {
-  /** Soft-margin (softplus) instead of the hinge. Default false. */
-  softMargin?: boolean;
-  /**
-   * 'mean' over the mined triplets, or 'mean-nonzero' over those with a positive loss (Hermans'
-   * batch-all "+"). Default 'mean-nonzero' for strategy 'all' (otherwise easy triplets drown the
-   * signal), 'mean' for the others (FaceNet's mean over all anchor–positive pairs).
-   */
-  reduce?: 'mean' | 'mean-nonzero';
-}
-
-/**
- * Online triplet loss over a labelled batch: mines triplets with `strategy` (default semi-hard)
- * from the current embeddings, then averages max(D_ap − D_an + margin, 0) (or its softplus) over
- * them. Differentiable with respect to `embeddings` (on every backend); equals
- * `tripletLoss(rows(anchors), rows(positives), rows(negatives))` on the mined triplets.
- * Batch-all never lists its triplets: with the hinge it sorts each anchor's negatives and sums
- * the violating ones with a prefix sum (O(batch² log batch)); with the soft margin, where every
- * triplet counts, it evaluates the [batch, batch, batch] cube. Returns 0 (with a zero gradient)
- * when the batch has no valid triplet.
- *
- * @param embeddings [batch, dim] (e.g. L2-normalised model outputs).
- * @param labels [batch] int32 class labels (≥ 2 classes with ≥ 2 members for any triplet).
- * @param options.strategy 'all' | 'hard' | 'semi-hard' | 'random', default 'semi-hard'.
- * @param options.margin default 0.2; options.squared default true; options.softMargin default false.
- * @param options.reduce see {@link BatchTripletLossOptions.reduce}.
- * @returns scalar loss.
- * @see notebooks/02-triplet-loss.ipynb
- */
-export function batchTripletLoss(embeddings: tf.Tensor2D, labels: tf.Tensor1D, options?: BatchTripletLossOptions): tf.Scalar {
-  const fn = 'batchTripletLoss';
-  const opts = optionsObject(fn, options);
-  const { strategy = 'semi-hard', margin = 0.2, squared = true, softMargin = false } = opts;
-  const reduce = opts.reduce ?? (strategy === 'all' ? 'mean-nonzero' : 'mean');
-  requirePositive(fn, 'margin', margin);
-  requireBoolean(fn, 'softMargin', softMargin);
-  if (reduce !== 'mean' && reduce !== 'mean-nonzero') throw new Error(`${fn}: 'reduce' must be 'mean' or 'mean-nonzero', got '${String(reduce)}'`);
-  requireFloat(fn, 'embeddings', embeddings, 2, '[batch, dim]');
-  requireNonEmpty(fn, 'embeddings', embeddings, '[batch, dim]');
-  const labelValues = requireLabels(fn, 'labels', labels, embeddings.shape[0], 'embeddings');
-  const batch = embeddings.shape[0];
-  const perTriplet = (gap: tf.Tensor) => (softMargin ? tf.softplus(gap) : tf.relu(tf.add(gap, margin)));
-  const distancesOf = (x: tf.Tensor2D) => {
-    const squaredDistances = pairwiseSquaredDistances(x, x);
-    return (squared ? squaredDistances : safeSqrt(squaredDistances)) as tf.Tensor2D;
-  };
-
-  if (strategy === 'all' && !softMargin) return batchAllHingeLoss(embeddings, labels, margin, squared, reduce);
-  if (strategy === 'all') {
-    const pairs = anchorPositivePairs(labelValues);
-    return tf.tidy(() => {
-      // Float masks multiplied by broadcasting (broadcast comparisons are slow on wasm).
-      const same = tf.cast(tf.equal(tf.reshape(labels, [-1, 1]), tf.reshape(labels, [1, -1])), 'float32'); // [a, b]
-      const positiveMask = tf.sub(same, tf.eye(batch)); // [a, p]
-      const valid = tf.mul(tf.expandDims(positiveMask, 2), tf.expandDims(tf.sub(1, same), 1)); // [a, p, n]
-      const triplets = (x: tf.Tensor2D) => {
-        const d = distancesOf(x);
-        return tf.mul(perTriplet(tf.sub(tf.expandDims(d, 2), tf.expandDims(d, 1))), valid); // [a, p, n] D_ap − D_an
-      };
-      const zero = tf.mul(tf.sum(embeddings), 0) as tf.Scalar;
-      if (pairs.anchors.length === 0) return zero;
-      // The denominator is a count, computed on a detached copy (comparisons have no gradient in tfjs).
-      const denominator = tf.tidy(() => {
-        const detached = tf.tensor2d(embeddings.dataSync() as Float32Array, embeddings.shape);
-        const values = triplets(detached);
-        return (reduce === 'mean' ? tf.sum(valid) : tf.sum(tf.cast(tf.greater(values, 0), 'float32'))).dataSync()[0];
-      });
-      if (denominator === 0) return zero;
-      return tf.div(tf.sum(triplets(embeddings)), denominator) as tf.Scalar;
-    });
-  }
-
-  const mined = mineTriplets(embeddings, labels, { strategy, margin, squared, rng: opts.rng });
-  const count = mined.anchors.length;
-  return tf.tidy(() => {
-    if (count === 0) return tf.mul(tf.sum(embeddings), 0) as tf.Scalar;
-    const flat = tf.reshape(distancesOf(embeddings), [-1, 1]); // [batch·batch, 1]
-    const at = (rows: Int32Array, cols: Int32Array) => tf.reshape(gatherRows(flat, rows.map((r, t) => r * batch + cols[t])), [-1]);
-    const values = perTriplet(tf.sub(at(mined.anchors, mined.positives), at(mined.anchors, mined.negatives))); // [count]
-    if (reduce === 'mean') return tf.mean(values) as tf.Scalar;
-    const nonZero = tf.tidy(() => tf.sum(tf.cast(tf.greater(tf.tensor1d(values.dataSync() as Float32Array), 0), 'float32')).dataSync()[0]);
-    return (nonZero === 0 ? tf.mul(tf.sum(values), 0) : tf.div(tf.sum(values), nonZero)) as tf.Scalar;
-  });
-}
-
-/**
- * Batch-all hinge loss without the [batch, batch, batch] cube. For an anchor a and positive p, the
- * violating negatives are those with D_an < D_ap + margin — a prefix of a's negatives sorted by
- * distance, of length c — so Σ_n max(D_ap − D_an + margin, 0) = c·(D_ap + margin) − (sum of the c
- * closest negative distances). The order and c are read from a detached copy (they are piecewise
- * constant); the distances themselves stay differentiable.
- */
-function batchAllHingeLoss(embeddings: tf.Tensor2D, labels: tf.Tensor1D, margin: number, squared: boolean, reduce: 'mean' | 'mean-nonzero'): tf.Scalar {
-  const prepared = prepare('batchTripletLoss', embeddings, labels, squared);
-  try {
-    const batch = prepared.batch;
-    // Detached: sort order, violating counts c[a, p], and the denominators.
-    const [order, counts, totals] = tf.tidy(() => {
-      const { sorted, columns } = sortedNegatives(prepared);
-      const positives = tf.cast(prepared.positiveMask, 'float32'); // [a, p]
-      const violating = tf.mul(tf.cast(tf.searchSorted(sorted, tf.add(prepared.distances, margin), 'left'), 'float32'), positives); // [a, p]
-      const negativesPerAnchor = tf.sum(tf.cast(prepared.negativeMask, 'float32'), 1, true); // [a, 1]
-      const total = tf.stack([tf.sum(tf.mul(positives, negativesPerAnchor)), tf.sum(violating)]);
-      return [columns.dataSync() as Int32Array, violating.dataSync() as Float32Array, total.dataSync() as Float32Array];
-    });
-    const denominator = reduce === 'mean' ? totals[0] : totals[1];
-    const sortedIndex = new Int32Array(batch * batch); // flat position a·B + column of the k-th closest negative
-    const prefixIndex = new Int32Array(batch * batch); // flat position a·B + c[a, p] in the prefix sums
-    for (let i = 0; i < batch * batch; i++) {
-      const rowStart = i - (i % batch);
-      sortedIndex[i] = rowStart + order[i];
-      prefixIndex[i] = rowStart + counts[i];
-    }
-    return tf.tidy(() => {
-      if (denominator === 0) return tf.mul(tf.sum(embeddings), 0) as tf.Scalar;
-      const squaredDistances = pairwiseSquaredDistances(embeddings, embeddings);
-      const distances = tf.reshape(squared ? squaredDistances : safeSqrt(squaredDistances), [-1]); // [a·b]
-      const sortedDistances = tf.reshape(gatherRows(distances, sortedIndex), [batch, batch]); // [a, k] ascending (non-negatives after)
-      const prefix = tf.reshape(tf.cumsum(sortedDistances, 1, true), [-1]); // exclusive: sum of the first k
-      const closestSum = tf.reshape(gatherRows(prefix, prefixIndex), [batch, batch]); // [a, p] Σ of the c closest
-      const c = tf.tensor2d(counts, [batch, batch]); // 0 where (a, p) is not a positive pair
-      const perPair = tf.sub(tf.mul(c, tf.add(tf.reshape(distances, [batch, batch]), margin)), closestSum); // [a, p]
-      return tf.div(tf.sum(perPair), denominator) as tf.Scalar;
-    });
-  } finally {
-    release(prepared);
   }
 }

@@ -3,15 +3,17 @@
  * Multi-class N-pair Loss Objective", NeurIPS 2016 —
  * https://papers.nips.cc/paper/6200-improved-deep-metric-learning-with-multi-class-n-pair-loss-objective
  *
- * Both are computed as log-sum-exp over logit differences, which is exact and stays finite for
- * embeddings of any norm (no exp of a large number is ever formed).
+ * Both are the softmax cross-entropy term ({@link crossEntropyTerms}) over inner products (the
+ * similarity), with the pairs or tuples as the selection, averaged by {@link meanOverAll}; the
+ * log-sum-exp subtracts its maximum, so embeddings of any norm stay finite.
  *
  * @see notebooks/03-npair-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
 import { optionsObject, requireFloat, requireNonEmpty, requireNonNegative, requireSameShape, shapeText } from '../checks';
+import { crossEntropyTerms } from './aggregations';
 import { matMulTransposed, rowDots } from './distances';
-import { logSumExpLastAxis } from './log-sum-exp';
+import { meanOverAll } from './reducers';
 
 /**
  * (N+1)-tuplet loss: each anchor a_b has one positive p_b and M negatives n_b1 … n_bM,
@@ -43,9 +45,9 @@ export function tupletLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, negatives
     const positiveLogit = rowDots(anchor, positive); // [batch]
     const negativeLogits = tf.sum(tf.mul(tf.expandDims(anchor, 1), negatives), 2); // [batch, numNegatives]
     const differences = tf.sub(negativeLogits, tf.expandDims(positiveLogit, 1)); // [batch, numNegatives]
-    // log(1 + Σ exp(z)) = logsumexp([0, z₁, …, z_M])
-    const withOne = tf.concat([tf.zeros([anchor.shape[0], 1]), differences], 1); // [batch, 1 + numNegatives]
-    return tf.mean(logSumExpLastAxis(withOne)) as tf.Scalar;
+    // Logits relative to the positive's: log(1 + Σ exp(z)) = −log softmax([0, z₁, …, z_M]) at the 0.
+    const relativeLogits = tf.concat([tf.zeros([anchor.shape[0], 1]), differences], 1); // [batch, 1 + numNegatives]
+    return meanOverAll(crossEntropyTerms(relativeLogits, tf.zeros([anchor.shape[0]]))); // [batch] terms → scalar
   });
 }
 
@@ -84,7 +86,7 @@ export function nPairLoss(anchors: tf.Tensor2D, positives: tf.Tensor2D, options?
     const logits = matMulTransposed(anchors, positives); // [numPairs, numPairs] aᵢ·pⱼ
     const diagonal = rowDots(anchors, positives); // [numPairs] aᵢ·pᵢ
     // log(1 + Σ_{j≠i} exp(Sᵢⱼ − Sᵢᵢ)) = logsumexpⱼ(Sᵢⱼ) − Sᵢᵢ  (the j = i term is exp(0) = 1)
-    let loss = tf.mean(tf.sub(logSumExpLastAxis(logits), diagonal));
+    let loss: tf.Tensor = meanOverAll(crossEntropyTerms(logits, diagonal)); // [numPairs] terms → scalar
     if (l2Reg > 0) {
       const squaredNorms = tf.add(tf.sum(tf.square(anchors)), tf.sum(tf.square(positives)));
       loss = tf.add(loss, tf.mul(l2Reg / (2 * n), squaredNorms));

@@ -1,5 +1,6 @@
 /**
- * Two losses beyond the course's seed, assembled from the design-your-own parts (template.ts):
+ * Two losses beyond the course's seed, assembled from the design-your-own parts (similarities.ts,
+ * masks.ts, aggregations.ts, reducers.ts, assemble.ts):
  * - NT-Xent (SimCLR): Chen, Kornblith, Norouzi & Hinton, "A Simple Framework for Contrastive
  *   Learning of Visual Representations", ICML 2020 — https://arxiv.org/abs/2002.05709
  * - SupCon: Khosla et al., "Supervised Contrastive Learning", NeurIPS 2020 —
@@ -9,7 +10,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { optionsObject, requireFloat, requireLabels, requireNonEmpty, requirePositive, requireSameShape } from '../checks';
-import { assembleLoss, cosineSimilarity, labelMasks, logSumExpAggregate, meanOverAll, meanPerAnchor } from './template';
+import { logSumExpAggregate } from './aggregations';
+import { assembleLoss } from './assemble';
+import { type BatchLoss, labelledBatchLoss } from './batch-loss';
+import { labelMasks } from './masks';
+import { meanOverAll, meanPerAnchor } from './reducers';
+import { cosineSimilarity } from './similarities';
 
 /**
  * NT-Xent (normalised temperature-scaled cross-entropy) of SimCLR over N images seen in two views.
@@ -52,7 +58,7 @@ export function ntXentLoss(view1: tf.Tensor2D, view2: tf.Tensor2D, options?: { t
  *
  * with s the cosine similarity (the paper normalises the projections). Anchors without a positive
  * are skipped. Assembled as: cosine similarity, label masks (self excluded), log-sum-exp with
- * temperature τ, mean per anchor.
+ * temperature τ, mean per anchor — a {@link BatchLoss} (with options), ready for the leaderboard.
  *
  * @param embeddings [batch, dim] (several views of an image simply share its label).
  * @param labels [batch] int32 class labels.
@@ -67,10 +73,7 @@ export function supConLoss(embeddings: tf.Tensor2D, labels: tf.Tensor1D, options
   requireNonEmpty(fn, 'embeddings', embeddings, '[batch, dim]');
   requireLabels(fn, 'labels', labels, embeddings.shape[0], 'embeddings');
   requirePositive(fn, 'temperature', temperature);
-  const loss = assembleLoss({ similarity: cosineSimilarity, aggregate: logSumExpAggregate({ temperature }), reduce: meanPerAnchor });
-  return tf.tidy(() => {
-    const masks = labelMasks(labels);
-    // SupCon's denominator is every a ≠ i: positives ∪ negatives already is exactly that.
-    return loss(embeddings, embeddings, masks);
-  });
+  // SupCon's denominator is every a ≠ i: the label masks' positives ∪ negatives is exactly that.
+  const loss = labelledBatchLoss(assembleLoss({ similarity: cosineSimilarity, aggregate: logSumExpAggregate({ temperature }), reduce: meanPerAnchor }));
+  return loss(embeddings, labels);
 }

@@ -8,7 +8,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { optionsObject, requireBoolean, requireFloat, requireNonEmpty, requirePositive, requireSameShape } from '../checks';
+import { tripletTerm } from './aggregations';
 import { rowSquaredDistances, safeSqrt } from './distances';
+import { meanOverAll } from './reducers';
 
 /** Options of {@link tripletLoss}. */
 export interface TripletLossOptions {
@@ -55,14 +57,14 @@ export function tripletLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, negative
   requireBoolean(fn, 'squared', squared);
   requireBoolean(fn, 'softMargin', softMargin);
   return tf.tidy(() => {
+    // Similarity −D on the paired rows only (the selection: row i's positive and negative are row i's).
     let dPositive = rowSquaredDistances(anchor, positive); // [batch]
     let dNegative = rowSquaredDistances(anchor, negative); // [batch]
     if (!squared) {
       dPositive = safeSqrt(dPositive) as tf.Tensor1D;
       dNegative = safeSqrt(dNegative) as tf.Tensor1D;
     }
-    const gap = tf.sub(dPositive, dNegative); // [batch]
-    const perTriplet = softMargin ? tf.softplus(gap) : tf.relu(tf.add(gap, margin)); // [batch]
-    return tf.mean(perTriplet) as tf.Scalar;
+    const gap = tf.sub(dPositive, dNegative); // [batch] D_ap − D_an
+    return meanOverAll(tripletTerm(gap, { margin, softMargin }));
   });
 }

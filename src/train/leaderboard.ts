@@ -30,13 +30,14 @@ import { alignment, uniformity } from '../eval/alignment-uniformity';
 import { evaluateEmbeddings } from '../eval/evaluate';
 import { knnSearch } from '../eval/knn-search';
 import { meanAveragePrecisionAtR, recallAtK } from '../eval/retrieval';
+import type { BatchLoss } from '../losses/batch-loss';
 import { embedSplit } from '../models/embed';
 import { l2Normalize } from '../models/normalize';
 import { loadOrTrain } from './checkpoint';
 import { train, type TrainBudget } from './loop';
 
-/** A loss on a labelled batch of unit embeddings (labels: classes, or image indices on a two-view board). */
-export type BatchLoss = (embeddings: tf.Tensor2D, labels: tf.Tensor1D) => tf.Scalar;
+/** The leaderboard's loss signature, defined beside the losses (re-exported here, where it was first defined). */
+export type { BatchLoss };
 
 /** One entry of the leaderboard. */
 export interface LeaderboardContender {
