@@ -33,7 +33,8 @@ import { meanAveragePrecisionAtR, recallAtK } from '../eval/retrieval';
 import { embedSplit } from '../models/embed';
 import { l2Normalize } from '../models/normalize';
 import { loadOrTrain } from './checkpoint';
-import { train, type TrainBudget } from './loop';
+import { type TrainBudget } from './budget';
+import { train } from './loop';
 
 /** A loss on a labelled batch of unit embeddings (labels: classes, or image indices on a two-view board). */
 export type BatchLoss = (embeddings: tf.Tensor2D, labels: tf.Tensor1D) => tf.Scalar;
