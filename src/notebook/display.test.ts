@@ -1,18 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { liveLine, plainTextOf, progressLog, showTable } from './display';
-
-function captureLog(fn: () => void): string[] {
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...args: unknown[]) => lines.push(args.join(' '));
-  try {
-    fn();
-  } finally {
-    console.log = original;
-  }
-  return lines;
-}
+import { captureLog } from '../testing/capture-log';
 
 test('outside a notebook a table is logged as aligned text', () => {
   const lines = captureLog(() => showTable([{ loss: 'triplet', knnTop1: 0.91234 }, { loss: 'n-pair', knnTop1: 0.9 }], { digits: 3 }));

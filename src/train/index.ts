@@ -1,5 +1,12 @@
 export * from './schedules';
 export * from './loop';
+export type { TrainBudget, StopReason } from './budget';
+export type { StepRecord, EpochRecord, MonitorRecord, TrainHistory, TrainResult } from './history';
+export type { StepContext, StepOutput, LossFunction, StepFunction } from './step-functions';
+export type { StepOptions } from './step-choice';
+export type { MonitorContext, MonitorOptions } from './monitor';
+export type { TrainCallbacks, TrainPosition, ShorthandCallbackOptions } from './callbacks';
+export * from './progress';
 export * from './checkpoint-file';
 export * from './checkpoint';
 export * from './moco';

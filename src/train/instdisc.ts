@@ -22,7 +22,7 @@ import { Rng, rngFor } from '../data/random';
 import { nceLoss, nonParametricSoftmaxLoss } from '../losses/instance-discrimination';
 import { MemoryBank, proximalPenalty, sampleNoiseIndices, sampleSharedNoiseIndices } from '../models/memory-bank';
 import { embeddingDimOf, l2Normalize } from '../models/normalize';
-import { StepContext, StepOutput } from './loop';
+import { StepContext, StepOutput } from './step-functions';
 import { TrainingState } from './checkpoint';
 
 /** An InstDisc batch: images and their data-set indices (= memory-bank rows). */

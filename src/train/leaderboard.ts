@@ -34,7 +34,8 @@ import type { BatchLoss } from '../losses/batch-loss';
 import { embedSplit } from '../models/embed';
 import { l2Normalize } from '../models/normalize';
 import { loadOrTrain } from './checkpoint';
-import { train, type TrainBudget } from './loop';
+import { type TrainBudget } from './budget';
+import { train } from './loop';
 
 /** The leaderboard's loss signature, defined beside the losses (re-exported here, where it was first defined). */
 export type { BatchLoss };

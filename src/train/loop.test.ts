@@ -6,6 +6,7 @@ import { cosineSchedule } from './schedules';
 import { createMlpEncoder } from '../models/encoders';
 import { Rng } from '../data/random';
 import { expectClose } from '../notebook/assertions';
+import { captureLogAsync } from '../testing/capture-log';
 
 /** y = 2x − 1 on 8 points, in 4 batches of 2. */
 function* lineBatches(): Generator<{ x: tf.Tensor2D; y: tf.Tensor2D }> {
@@ -205,5 +206,92 @@ test('train: progress prints sparse lines and a final summary outside a notebook
   assert.ok(lines.length <= 4, `sparse: ${lines.length} lines`);
   assert.match(lines[lines.length - 1], /^fit-line done: 8 steps in .* \(stopped by epochs\), last loss/);
   assert.ok(lines.some((l) => /fit-line · epoch 1\/2 · step \d+ · loss/.test(l)));
+  model.dispose();
+});
+
+test('train: callbacks in order — begin, each step after its monitor, each epoch after the epoch-end monitor, end — with their arguments', async () => {
+  const model = linearModel();
+  const events: string[] = [];
+  const result = await train({
+    model,
+    label: 'order',
+    batches: () => lineBatches(),
+    loss: (b) => tf.losses.meanSquaredError(b.y, model.apply(b.x) as tf.Tensor) as tf.Scalar,
+    budget: { epochs: 2 },
+    monitor: { everySteps: 3, everyEpochs: 1, evaluate: ({ step }) => ({ probe: step }) },
+    onStep: (record) => events.push(`onStep ${record.step}`),
+    onEpochEnd: (record, history) => { events.push(`onEpochEnd ${record.epoch} (${history.epochs.length} in history)`); },
+    progress: {
+      onTrainBegin: (p) => events.push(`begin ${p.label} step ${p.step} epoch ${p.epoch}`),
+      onStepEnd: (record, p) => {
+        assert.equal(p.step, record.step + 1, 'the position counts the step as done');
+        events.push(`step ${record.step}`);
+      },
+      onMonitor: (record, p) => events.push(`monitor ${record.values.probe} at step ${p.step}`),
+      onEpochEnd: (record, history, p) => {
+        assert.equal(history.epochs[history.epochs.length - 1], record);
+        events.push(`epoch ${record.epoch} at step ${p.step}, complete ${record.complete}`);
+      },
+      onTrainEnd: (r, p) => events.push(`end ${r.stoppedBy} ${r.steps} steps from ${p.firstStep}`),
+    },
+  });
+  assert.deepEqual(events, [
+    'begin order step 0 epoch 0',
+    'onStep 0', 'step 0', 'onStep 1', 'step 1', 'monitor 3 at step 3', 'onStep 2', 'step 2', 'onStep 3', 'step 3',
+    'monitor 4 at step 4', 'onEpochEnd 0 (1 in history)', 'epoch 0 at step 4, complete true',
+    'onStep 4', 'step 4', 'monitor 6 at step 6', 'onStep 5', 'step 5', 'onStep 6', 'step 6', 'onStep 7', 'step 7',
+    'monitor 8 at step 8', 'onEpochEnd 1 (2 in history)', 'epoch 1 at step 8, complete true',
+    'end epochs 8 steps from 0',
+  ]);
+  assert.equal(result.stoppedBy, 'epochs');
+  model.dispose();
+});
+
+test('train: one stop reason for each budget kind, epochs first when limits meet; a spent budget stops before asking for batches', async () => {
+  const model = linearModel();
+  const loss = (b: { x: tf.Tensor2D; y: tf.Tensor2D }) => tf.losses.meanSquaredError(b.y, model.apply(b.x) as tf.Tensor) as tf.Scalar;
+  const run = async (budget: { epochs?: number; steps?: number; seconds?: number }, start?: { step: number; epoch: number }) => {
+    let asked = 0;
+    const epochEnds: boolean[] = [];
+    const result = await train({ model, batches: () => { asked += 1; return lineBatches(); }, loss, budget, start, progress: { onEpochEnd: (r) => { epochEnds.push(r.complete); } } });
+    return { stoppedBy: result.stoppedBy, steps: result.steps, asked, epochEnds };
+  };
+  assert.deepEqual(await run({ epochs: 1 }), { stoppedBy: 'epochs', steps: 4, asked: 1, epochEnds: [true] });
+  assert.deepEqual(await run({ steps: 3 }), { stoppedBy: 'steps', steps: 3, asked: 1, epochEnds: [false] }, 'the incomplete epoch reaches callbacks');
+  assert.deepEqual(await run({ epochs: 1, steps: 4 }), { stoppedBy: 'epochs', steps: 4, asked: 1, epochEnds: [true] });
+  assert.deepEqual(await run({ steps: 4 }), { stoppedBy: 'steps', steps: 4, asked: 1, epochEnds: [true] });
+  assert.deepEqual(await run({ epochs: 0 }), { stoppedBy: 'epochs', steps: 0, asked: 0, epochEnds: [] });
+  assert.deepEqual(await run({ steps: 10 }, { step: 10, epoch: 3 }), { stoppedBy: 'steps', steps: 10, asked: 0, epochEnds: [] });
+  const bySeconds = await run({ seconds: 1e-9 });
+  assert.deepEqual(bySeconds, { stoppedBy: 'seconds', steps: 0, asked: 0, epochEnds: [] });
+  model.dispose();
+});
+
+test('train: the schedule is read once per step (loss mode with the own Adam, and step mode)', async () => {
+  const model = linearModel();
+  const reads: number[] = [];
+  const schedule = (step: number) => { reads.push(step); return 0.01; };
+  const result = await train({ model, batches: () => lineBatches(), loss: (b) => tf.losses.meanSquaredError(b.y, model.apply(b.x) as tf.Tensor) as tf.Scalar, learningRate: schedule, budget: { steps: 6 }, progress: false });
+  assert.deepEqual(reads, [0, 1, 2, 3, 4, 5]);
+  assert.ok(result.history.steps.every((s) => s.learningRate === 0.01));
+  reads.length = 0;
+  const optimizer = tf.train.sgd(1);
+  await train({ batches: () => [1, 2, 3], step: (_b, c) => c.learningRate, optimizer, learningRate: schedule, budget: { epochs: 2 }, start: { step: 3, epoch: 1 }, progress: false });
+  assert.deepEqual(reads, [3, 4, 5]);
+  optimizer.dispose();
+  model.dispose();
+});
+
+test('train: progress false prints nothing; your own progress callbacks replace the line; a bad one is named', async () => {
+  const model = linearModel();
+  const loss = (b: { x: tf.Tensor2D; y: tf.Tensor2D }) => tf.losses.meanSquaredError(b.y, model.apply(b.x) as tf.Tensor) as tf.Scalar;
+  let ends = 0;
+  const { lines } = await captureLogAsync(async () => {
+    await train({ model, batches: () => lineBatches(), loss, budget: { epochs: 1 }, progress: false });
+    await train({ model, batches: () => lineBatches(), loss, budget: { epochs: 1 }, progress: { onTrainEnd: () => { ends += 1; } } });
+  });
+  assert.deepEqual(lines, []);
+  assert.equal(ends, 1);
+  await assert.rejects(train({ model, batches: () => lineBatches(), loss, budget: { epochs: 1 }, progress: 'quiet' as never }), /train: 'progress' must be true, false or callbacks like/);
   model.dispose();
 });

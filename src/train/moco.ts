@@ -25,7 +25,7 @@ import { MomentumEncoder } from '../models/momentum';
 import { MocoQueue } from '../models/queue';
 import { embeddingDimOf, l2Normalize } from '../models/normalize';
 import { encodeInGroups, encodeKeysShuffled } from '../models/shuffle-bn';
-import { StepContext, StepOutput } from './loop';
+import { StepContext, StepOutput } from './step-functions';
 import { TrainingState } from './checkpoint';
 
 /** A MoCo batch: two augmented views of the same images. */

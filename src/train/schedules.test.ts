@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { constantSchedule, cosineSchedule, getLearningRate, setLearningRate, stepDecaySchedule } from './schedules';
+import { constantSchedule, cosineSchedule, getLearningRate, learningRateDriver, setLearningRate, stepDecaySchedule } from './schedules';
 import { expectClose } from '../notebook/assertions';
 
 test('cosineSchedule: peak at 0, half at T/2, final at T; linear warm-up', () => {
@@ -36,4 +36,19 @@ test('setLearningRate: changes the step an optimizer takes (SGD and Adam)', () =
   tf.dispose([x]);
   sgd.dispose();
   adam.dispose();
+});
+
+test('learningRateDriver: reads the schedule once per step and sets it on the optimizer; without one, the optimizer\'s own rate', () => {
+  const optimizer = tf.train.adam(0.5);
+  const steps: number[] = [];
+  const rateOf = learningRateDriver((step) => { steps.push(step); return 0.1 / (step + 1); }, optimizer);
+  assert.equal(rateOf(0), 0.1);
+  assert.equal(getLearningRate(optimizer), 0.1);
+  assert.equal(rateOf(4), 0.02);
+  assert.equal(getLearningRate(optimizer), 0.02);
+  assert.deepEqual(steps, [0, 4], 'one read per step');
+  assert.equal(learningRateDriver(null, optimizer)(7), 0.02, 'the optimizer keeps its own rate');
+  assert.ok(Number.isNaN(learningRateDriver(null, null)(0)));
+  assert.throws(() => learningRateDriver(constantSchedule(0.1), null), /learningRateDriver: a schedule needs an optimizer/);
+  optimizer.dispose();
 });

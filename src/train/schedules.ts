@@ -98,3 +98,22 @@ export function getLearningRate(optimizer: tf.Optimizer): number {
   const value = (optimizer as unknown as { learningRate?: number }).learningRate;
   return typeof value === 'number' ? value : NaN;
 }
+
+/**
+ * The learning rate of each step of a run, read once per step: with a schedule, `schedule(step)`,
+ * set on `optimizer` before the step; without one, the optimizer's own rate (NaN without an
+ * optimizer, e.g. a step that trains nothing the loop can see).
+ *
+ * @param schedule the run's schedule, or null to leave the optimizer's rate alone.
+ * @param optimizer the optimizer the rate is set on (required with a schedule).
+ * @returns step → the rate of that step.
+ */
+export function learningRateDriver(schedule: LearningRateSchedule | null, optimizer: tf.Optimizer | null): (step: number) => number {
+  if (schedule !== null && optimizer === null) throw new Error('learningRateDriver: a schedule needs an optimizer to set the rate on');
+  if (schedule === null) return () => (optimizer ? getLearningRate(optimizer) : NaN);
+  return (step) => {
+    const learningRate = schedule(step);
+    setLearningRate(optimizer as tf.Optimizer, learningRate);
+    return learningRate;
+  };
+}

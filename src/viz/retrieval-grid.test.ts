@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ImageSplit } from '../data/fashion-mnist';
 import { Rng } from '../data/random';
 import { showRetrievalGrid } from './retrieval-grid';
+import { captureLogAsync } from '../testing/capture-log';
 
 /** Four classes: class c is bright in the c-th band of seven image rows, with noise. */
 function bandSplit(name: 'train' | 'test', count: number, seed: number): ImageSplit {
@@ -26,23 +27,11 @@ function bandEncoder(): tf.Sequential {
   return model;
 }
 
-/** Runs `body` with console.log captured. */
-async function captureLog<T>(body: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...args: unknown[]) => lines.push(args.join(' '));
-  try {
-    return { result: await body(), lines };
-  } finally {
-    console.log = original;
-  }
-}
-
 test('showRetrievalGrid: one query per class, its nearest references by cosine, a grid with a row per query', async () => {
   const queries = bandSplit('test', 20, 5), references = bandSplit('train', 40, 6);
   const encoder = bandEncoder();
   const before = tf.memory().numTensors;
-  const { result, lines } = await captureLog(() => showRetrievalGrid(encoder, queries, references, { numQueries: 3, k: 5, layout: 'flat', classNames: ['top', 'upper', 'lower', 'bottom'], title: 'bands' }));
+  const { result, lines } = await captureLogAsync(() => showRetrievalGrid(encoder, queries, references, { numQueries: 3, k: 5, layout: 'flat', classNames: ['top', 'upper', 'lower', 'bottom'], title: 'bands' }));
   assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
   assert.equal(result.queryIndices.length, 3);
   assert.equal(new Set(Array.from(result.queryIndices, (i) => queries.labels[i])).size, 3, 'three different classes');
