@@ -77,10 +77,10 @@ export function planTraining(args: string[], notebooks: string[]): Array<{ file:
  */
 export function lastTrainingCell(file: string, ship: string): number | null {
   const cells = readNotebook(file).cells.map((cell) => (cell.cell_type === 'code' ? cellSource(cell) : ''));
-  const literal = /(?:name|checkpoint): '(\d\d-[\w.-]+)'/g;
+  const literal = /(?:name|checkpoint):\s*'(\d\d-[\w.-]+)'/g;
   // A loadOrTrain call whose name is not a string literal (a template, or a helper's parameter)
   // trains checkpoints this scan cannot see: shipping 'all' must then run every cell.
-  const builtAtRunTime = cells.some((source) => Array.from(source.matchAll(/await loadOrTrain\(\{[\s\S]*?\bname: (\S)/g)).some((match) => match[1] !== "'"));
+  const builtAtRunTime = cells.some((source) => Array.from(source.matchAll(/await loadOrTrain\(\{[\s\S]*?\bname:\s*(\S)/g)).some((match) => match[1] !== "'"));
   const named = cells.flatMap((source, index) => Array.from(source.matchAll(literal), (match) => ({ name: match[1], cell: index + 1 })));
   const wanted = ship === 'all' ? named : named.filter((entry) => ship.split(',').includes(entry.name));
   if (ship === 'all' && builtAtRunTime) return null;
