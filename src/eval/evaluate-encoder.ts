@@ -8,7 +8,7 @@
  */
 import { optionsObject, requireBoolean, requireOneOf } from '../checks';
 import type { ImageSplit } from '../data/fashion-mnist';
-import { embedSplit } from '../models/embed';
+import { embedSplit, withSplitEmbeddings } from '../models/embed';
 import { evaluateEmbeddings, type EmbeddingEvaluation, type EvaluateEmbeddingsOptions } from './evaluate';
 
 /** Options of {@link evaluateEncoder}: how the images enter the encoder, plus the evaluation's options. */
@@ -50,15 +50,7 @@ export async function evaluateEncoder(
   const { layout, normalize, ...evaluateOptions } = optionsObject(fn, options);
   if (layout !== undefined) requireOneOf(fn, 'layout', layout, ['nhwc', 'flat']);
   if (normalize !== undefined) requireBoolean(fn, 'normalize', normalize);
-  const trainEmbeddings = embedSplit(encoder, train, { layout, normalize }); // [numTrain, dim]
-  try {
-    const testEmbeddings = embedSplit(encoder, test, { layout, normalize }); // [numTest, dim]
-    try {
-      return await evaluateEmbeddings({ embeddings: trainEmbeddings, labels: train.labels }, { embeddings: testEmbeddings, labels: test.labels }, evaluateOptions);
-    } finally {
-      testEmbeddings.dispose();
-    }
-  } finally {
-    trainEmbeddings.dispose();
-  }
+  return withSplitEmbeddings(encoder, train, test, { layout, normalize }, (trainEmbeddings, testEmbeddings) =>
+    evaluateEmbeddings({ embeddings: trainEmbeddings, labels: train.labels }, { embeddings: testEmbeddings, labels: test.labels }, evaluateOptions),
+  );
 }

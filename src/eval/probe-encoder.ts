@@ -7,7 +7,7 @@
  * @see notebooks/05-moco.ipynb
  */
 import type { ImageSplit } from '../data/fashion-mnist';
-import { embedSplit, type EmbedSplitOptions } from '../models/embed';
+import { embedSplit, withSplitEmbeddings, type EmbedSplitOptions } from '../models/embed';
 import { linearProbe, type LinearProbeOptions, type LinearProbeResult } from './linear-probe';
 
 /** Options of {@link probeEncoder}: the probe's options plus how the images enter the encoder. */
@@ -35,15 +35,7 @@ export async function probeEncoder(encoder: Parameters<typeof embedSplit>[0], tr
   if (!train || !(train.images instanceof Uint8Array)) throw new Error(`${fn}: 'train' must be an ImageSplit from loadFashionMnist`);
   if (!test || !(test.images instanceof Uint8Array)) throw new Error(`${fn}: 'test' must be an ImageSplit from loadFashionMnist`);
   const { layout, ...probeOptions } = options;
-  const trainFeatures = embedSplit(encoder, train, { layout }); // [numTrain, dim]
-  try {
-    const testFeatures = embedSplit(encoder, test, { layout }); // [numTest, dim]
-    try {
-      return await linearProbe({ embeddings: trainFeatures, labels: train.labels }, { embeddings: testFeatures, labels: test.labels }, probeOptions);
-    } finally {
-      testFeatures.dispose();
-    }
-  } finally {
-    trainFeatures.dispose();
-  }
+  return withSplitEmbeddings(encoder, train, test, { layout }, (trainFeatures, testFeatures) =>
+    linearProbe({ embeddings: trainFeatures, labels: train.labels }, { embeddings: testFeatures, labels: test.labels }, probeOptions),
+  );
 }

@@ -59,3 +59,34 @@ export function embedSplit(encoder: tf.LayersModel, split: ImageSplit, options: 
     tf.dispose(parts);
   }
 }
+
+/**
+ * Embeds a train and a test split with `encoder`, hands both to `use`, and disposes them when it
+ * settles (also when it throws): the shape of every "evaluate a frozen encoder" helper.
+ *
+ * @param encoder a model mapping [batch, ...] → [batch, dim].
+ * @param train the reference split.
+ * @param test the query split.
+ * @param options layout and normalize, as in {@link embedSplit}.
+ * @param use receives the train [numTrain, dim] and test [numTest, dim] embeddings.
+ * @returns what `use` returns.
+ */
+export async function withSplitEmbeddings<T>(
+  encoder: tf.LayersModel,
+  train: ImageSplit,
+  test: ImageSplit,
+  options: Pick<EmbedSplitOptions, 'layout' | 'normalize'>,
+  use: (trainEmbeddings: tf.Tensor2D, testEmbeddings: tf.Tensor2D) => Promise<T>,
+): Promise<T> {
+  const trainEmbeddings = embedSplit(encoder, train, options); // [numTrain, dim]
+  try {
+    const testEmbeddings = embedSplit(encoder, test, options); // [numTest, dim]
+    try {
+      return await use(trainEmbeddings, testEmbeddings);
+    } finally {
+      testEmbeddings.dispose();
+    }
+  } finally {
+    trainEmbeddings.dispose();
+  }
+}
