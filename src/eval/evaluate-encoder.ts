@@ -1,7 +1,7 @@
 /**
  * The kit's headline evaluation of an encoder: embed the train and test images with the frozen
  * encoder (in chunks, inference mode), then {@link evaluateEmbeddings} — weighted kNN top-1/top-5
- * (k = 200, σ = 0.1) and 1-NN top-1 of the test images against the train images. What notebooks
+ * (k = 200 on full data, scaled for small train sets; σ = 0.1) and 1-NN top-1 of the test images against the train images. What notebooks
  * 01–03 report for every trained (and untrained) encoder.
  *
  * @see notebooks/01-contrastive-loss.ipynb
@@ -31,7 +31,7 @@ export interface EvaluateEncoderOptions extends EvaluateEmbeddingsOptions {
  * @param train the reference split (e.g. the training images).
  * @param test the query split (e.g. the test images).
  * @param options `layout` ('nhwc'), `normalize` (true) and {@link EvaluateEmbeddingsOptions}
- *   (`k` 200, `temperature` 0.1, `metric` 'cosine', …).
+ *   (`k` 200 on full data — see `defaultKnnNeighbours` —, `temperature` 0.1, `metric` 'cosine', …).
  * @returns `{ knnTop1, knnTop5, oneNNTop1, ... }` in [0, 1].
  * @example
  * const evaluation = await evaluateEncoder(encoder, trainSplit, testSplit, { layout: 'flat' });

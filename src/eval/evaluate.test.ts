@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/random';
-import { evaluateEmbeddings } from './evaluate';
+import { defaultKnnNeighbours, evaluateEmbeddings, PROTOCOL_KNN_NEIGHBOURS } from './evaluate';
 
 /** An independent float64 implementation of the protocol with plain loops. */
 function reference(train: number[][], trainLabels: number[], test: number[][], testLabels: number[], k: number, sigma: number) {
@@ -62,9 +62,33 @@ test('matches an independent float64 implementation on noisy clustered data', as
 test('k = 200 on a train set of 4 uses all 4 (k larger than n)', async () => {
   const train = tf.tensor2d([[1, 0], [0, 1], [0.9, 0.1], [0.1, 0.9]]);
   const testEmbeddings = tf.tensor2d([[1, 0.2]]);
-  const result = await evaluateEmbeddings({ embeddings: train, labels: [0, 1, 0, 1] }, { embeddings: testEmbeddings, labels: [0] });
+  const result = await evaluateEmbeddings({ embeddings: train, labels: [0, 1, 0, 1] }, { embeddings: testEmbeddings, labels: [0] }, { k: 200 });
   assert.equal(result.k, 4);
   assert.deepEqual([result.knnTop1, result.knnTop5, result.oneNNTop1], [1, 1, 1]);
+  tf.dispose([train, testEmbeddings]);
+});
+
+test('defaultKnnNeighbours: 200 from 6 000 images per class up, scaled with the smallest class below', () => {
+  const labels = (perClass: number[]) => perClass.flatMap((count, label) => new Array<number>(count).fill(label));
+  assert.equal(PROTOCOL_KNN_NEIGHBOURS, 200);
+  assert.equal(defaultKnnNeighbours(labels(new Array(10).fill(6000))), 200, 'full Fashion-MNIST');
+  assert.equal(defaultKnnNeighbours(labels(new Array(10).fill(7000))), 200, 'never above the protocol');
+  assert.equal(defaultKnnNeighbours(labels(new Array(10).fill(600))), 20, 'the mini subset');
+  assert.equal(defaultKnnNeighbours(labels(new Array(10).fill(256))), 9, '256 per class: round(8.53)');
+  assert.equal(defaultKnnNeighbours(labels([6000, 6000, 300])), 10, 'the smallest class decides');
+  assert.equal(defaultKnnNeighbours(Int32Array.from([0, 1, 1])), 1, 'at least 1');
+  assert.throws(() => defaultKnnNeighbours([]), /defaultKnnNeighbours: 'trainLabels' must be a non-empty array of class indices/);
+  assert.throws(() => defaultKnnNeighbours([0, 1.5]), /defaultKnnNeighbours: 'trainLabels'\[1\] must be a class index \(integer ≥ 0\), got 1.5/);
+});
+
+test('without k, evaluateEmbeddings uses defaultKnnNeighbours of the train labels', async () => {
+  const rng = new Rng(5);
+  const trainLabels = Array.from({ length: 600 }, (_, i) => i % 2); // 300 per class → k = 10
+  const train = tf.tensor2d(trainLabels.map((c) => [c === 0 ? 1 : 0, c === 1 ? 1 : 0].map((x) => x + 0.5 * rng.normal())));
+  const testEmbeddings = tf.tensor2d([[1, 0.1], [0.1, 1]]);
+  const result = await evaluateEmbeddings({ embeddings: train, labels: trainLabels }, { embeddings: testEmbeddings, labels: [0, 1] });
+  assert.equal(result.k, 10);
+  assert.equal(result.k, defaultKnnNeighbours(trainLabels));
   tf.dispose([train, testEmbeddings]);
 });
 

@@ -1,7 +1,8 @@
 /**
  * The kit's headline evaluation, shared by every notebook and its results file: weighted kNN
- * (k = 200, σ = 0.1, InstDisc/MoCo protocol) top-1/top-5 and 1-NN top-1 of test embeddings
- * against train embeddings, all from ONE exact cosine search.
+ * (k = 200, σ = 0.1, InstDisc/MoCo protocol; k scaled down for small train sets, see
+ * {@link defaultKnnNeighbours}) top-1/top-5 and 1-NN top-1 of test embeddings against train
+ * embeddings, all from ONE exact cosine search.
  *
  * @see notebooks/01-contrastive-loss.ipynb
  */
@@ -10,9 +11,49 @@ import { checkTrainTest, LabelledEmbeddings, numClassesOf } from './inputs';
 import { nearestNeighborAccuracy, weightedKnnAccuracy } from './knn-classify';
 import { KnnMetric, knnSearch } from './knn-search';
 
+/** The protocol's k (InstDisc `test.py`, the MoCo kNN monitor): 200 neighbours vote. */
+export const PROTOCOL_KNN_NEIGHBOURS = 200;
+
+/**
+ * Train images per class the protocol's k was chosen for: 200 of 5 000 (CIFAR-10) or 6 000
+ * (Fashion-MNIST) per class vote, about 3 % of a class.
+ */
+export const PROTOCOL_IMAGES_PER_CLASS = 6000;
+
+/**
+ * The weighted kNN's default k for a train set: {@link PROTOCOL_KNN_NEIGHBOURS} when the smallest
+ * class has at least {@link PROTOCOL_IMAGES_PER_CLASS} train images, otherwise scaled with that
+ * class so the same share of a class votes (at least 1). Full Fashion-MNIST (6 000 per class): 200;
+ * the mini subset (600 per class): 20; 256 per class: 9. With k = 200 and 200–600 images per class,
+ * most of a class (and then images of other classes) vote, and weighted kNN falls well below 1-NN.
+ *
+ * @param trainLabels class of each train (reference) embedding. // [numTrain]
+ * @returns k, an integer in [1, 200].
+ * @example
+ * defaultKnnNeighbours(data.train.labels); // 200 on the full training set
+ */
+export function defaultKnnNeighbours(trainLabels: ArrayLike<number>): number {
+  const fn = 'defaultKnnNeighbours';
+  if (trainLabels === null || typeof trainLabels !== 'object' || typeof trainLabels.length !== 'number' || trainLabels.length === 0) {
+    throw new Error(`${fn}: 'trainLabels' must be a non-empty array of class indices`);
+  }
+  const counts = new Map<number, number>();
+  for (let i = 0; i < trainLabels.length; i++) {
+    const label = trainLabels[i];
+    if (!Number.isInteger(label) || label < 0) throw new Error(`${fn}: 'trainLabels'[${i}] must be a class index (integer ≥ 0), got ${label}`);
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  const smallestClass = Math.min(...counts.values());
+  const scaled = Math.round((PROTOCOL_KNN_NEIGHBOURS * smallestClass) / PROTOCOL_IMAGES_PER_CLASS);
+  return Math.max(1, Math.min(PROTOCOL_KNN_NEIGHBOURS, scaled));
+}
+
 /** Options of {@link evaluateEmbeddings}. */
 export interface EvaluateEmbeddingsOptions {
-  /** Neighbours that vote in the weighted kNN (default 200; clamped to the train size). */
+  /**
+   * Neighbours that vote in the weighted kNN (default {@link defaultKnnNeighbours} of the train
+   * labels: 200 on full Fashion-MNIST; clamped to the train size).
+   */
   k?: number;
   /** σ of the weights exp(s/σ) (default 0.1). */
   temperature?: number;
@@ -32,7 +73,7 @@ export interface EmbeddingEvaluation {
   knnTop5: number;
   /** 1-NN top-1. The results files' `oneNNTop1`. */
   oneNNTop1: number;
-  /** Neighbours that voted (the requested k, clamped to the train size). */
+  /** Neighbours that voted (the requested or default k, clamped to the train size). */
   k: number;
   /** σ used. */
   temperature: number;
@@ -48,7 +89,7 @@ export interface EmbeddingEvaluation {
  *
  * @param train labelled reference embeddings. // embeddings [numTrain, dim], labels [numTrain]
  * @param test labelled query embeddings. // embeddings [numTest, dim], labels [numTest]
- * @param options `k` (200), `temperature` σ (0.1), `metric` ('cosine', normalising inside), `chunkSize`, `onProgress`.
+ * @param options `k` (200 on full data, see {@link defaultKnnNeighbours}), `temperature` σ (0.1), `metric` ('cosine', normalising inside), `chunkSize`, `onProgress`.
  * @returns `{ knnTop1, knnTop5, oneNNTop1, ... }` in [0, 1].
  * @example
  * const { knnTop1, oneNNTop1 } = await evaluateEmbeddings(
@@ -64,7 +105,7 @@ export async function evaluateEmbeddings(
   const fn = 'evaluateEmbeddings';
   const started = Date.now();
   const { trainEmbeddings, testEmbeddings, trainLabels, testLabels } = checkTrainTest(train, test, fn);
-  const k = requireInteger(fn, 'k', options.k ?? 200, 1);
+  const k = requireInteger(fn, 'k', options.k ?? defaultKnnNeighbours(trainLabels), 1);
   const temperature = requirePositiveFinite(fn, 'temperature', options.temperature ?? 0.1);
   const neighbors = await knnSearch(testEmbeddings, trainEmbeddings, {
     k,

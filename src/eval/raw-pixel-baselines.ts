@@ -41,7 +41,7 @@ function checkSplit(split: unknown, name: string): ImageSplit {
 
 /**
  * Raw-pixel baselines of `data.test` against `data.train`: cosine 1-NN top-1 and weighted kNN
- * top-1/top-5 (k = 200, σ = 0.1 unless `options` say otherwise).
+ * top-1/top-5 (k from `defaultKnnNeighbours`: 200 on full data; σ = 0.1; unless `options` say otherwise).
  *
  * @param data `{ train, test }` image splits (uint8 pixels; used as floats in [0, 1]).
  * @param options as {@link evaluateEmbeddings} (`k`, `temperature`, `metric` — `'euclidean'` gives

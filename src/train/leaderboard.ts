@@ -27,7 +27,7 @@ import { ImageSplit, imagesTensor } from '../data/fashion-mnist';
 import { getSeed, Rng, setSeed } from '../data/random';
 import { twoViewBatches } from '../data/two-view-batches';
 import { alignment, uniformity } from '../eval/alignment-uniformity';
-import { evaluateEmbeddings } from '../eval/evaluate';
+import { defaultKnnNeighbours, evaluateEmbeddings } from '../eval/evaluate';
 import { knnSearch } from '../eval/knn-search';
 import { meanAveragePrecisionAtR, recallAtK } from '../eval/retrieval';
 import type { BatchLoss } from '../losses/batch-loss';
@@ -85,7 +85,7 @@ export interface LeaderboardOptions {
   learningRate?: number;
   /** The seeds: every contender trains once per seed, starting from that seed's weights and batches (default: the kit-wide seed). */
   seeds?: readonly number[];
-  /** Neighbours of the weighted kNN (default 200) and its σ (default 0.1). */
+  /** Neighbours of the weighted kNN (default `defaultKnnNeighbours` of the train labels: 200 on full Fashion-MNIST) and its σ (default 0.1). */
   k?: number;
   temperature?: number;
   /**
@@ -223,6 +223,7 @@ export async function runLeaderboard(contenders: readonly LeaderboardContender[]
   const seeds = options.seeds ?? [getSeed()];
   const learningRateOf = (contender: LeaderboardContender) => contender.learningRate ?? options.learningRate ?? 1e-3;
   const testLabels = options.test.labels;
+  const knnNeighbours = options.k ?? defaultKnnNeighbours(options.train.labels);
   const stepsPerEpoch = positives === 'two-views'
     ? Math.floor(options.train.count / N)
     : classBalancedBatches(options.train.labels, { classesPerBatch: P, samplesPerClass: K, rng: new Rng(0), epoch: 0 }).length;
@@ -268,7 +269,7 @@ export async function runLeaderboard(contenders: readonly LeaderboardContender[]
       const knn = await evaluateEmbeddings(
         { embeddings: trainEmbeddings, labels: options.train.labels },
         { embeddings: testEmbeddings, labels: testLabels },
-        { k: options.k ?? 200, temperature: options.temperature ?? 0.1 },
+        { k: knnNeighbours, temperature: options.temperature ?? 0.1 },
       );
       const nearest = await knnSearch(testEmbeddings, testEmbeddings, { k: 1, excludeSelf: true });
       const recall = recallAtK(nearest, testLabels, testLabels, [1]);
@@ -304,7 +305,7 @@ export async function runLeaderboard(contenders: readonly LeaderboardContender[]
           const board = positives === 'two-views' ? { imagesPerBatch: N, augmentation } : { classesPerBatch: P, samplesPerClass: K };
           const result = await loadOrTrain({
             name: `${options.checkpoint.prefix}-${leaderboardSlug(contender.name)}-seed${seed}`,
-            config: { ...options.checkpoint.config, contender: contender.checkpoint, positives, ...board, budget: options.budget, learningRate: learningRateOf(contender), train: options.train.count, test: options.test.count, knn: { k: options.k ?? 200, temperature: options.temperature ?? 0.1 }, seed },
+            config: { ...options.checkpoint.config, contender: contender.checkpoint, positives, ...board, budget: options.budget, learningRate: learningRateOf(contender), train: options.train.count, test: options.test.count, knn: { k: knnNeighbours, temperature: options.temperature ?? 0.1 }, seed },
             state: { models: { encoder } },
             epochs: Math.round((100 * (options.budget.steps ?? (options.budget.epochs ?? 0) * stepsPerEpoch)) / stepsPerEpoch) / 100,
             train: measureRun,
