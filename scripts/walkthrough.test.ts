@@ -47,6 +47,9 @@ test('parseArgs reads --fast, filters and --timeout, and names a bad flag', () =
   assert.equal(parseArgs(['--jobs', '2']).jobs, 2);
   assert.throws(() => parseArgs(['--jobs', '1.5']), /--jobs must be a positive integer, got '1\.5'/);
   assert.throws(() => parseArgs(['--jobs', '0']), /--jobs must be a positive integer, got '0'/);
+  assert.equal(parseArgs([]).stallSeconds, 600);
+  assert.equal(parseArgs(['--stall-seconds', '90']).stallSeconds, 90);
+  assert.throws(() => parseArgs(['--stall-seconds', '-1']), /--stall-seconds must be a positive number of seconds, got '-1'/);
 });
 
 test('--jobs 2 runs two notebooks at the same time, each log line prefixed with its notebook', () => {
@@ -123,6 +126,15 @@ test('a notebook over its timeout is killed and reported', () => {
   assert.equal(result.status, 1);
   assert.match(result.stdout, /01-slow\s+timeout/);
   assert.match(result.stderr, /timed out after 4 s/);
+});
+
+test('a notebook process that stops using CPU is stopped as stuck, with what to do', () => {
+  const notebooks = path.join(workDir, 'stuck');
+  writeNotebookFixture(notebooks, '01-stuck', [{ code: 'await new Promise((resolve) => setTimeout(resolve, 120000));' }]);
+  const result = runWalkthrough(['--notebooks-dir', notebooks, '--output-dir', path.join(workDir, 'stuck-out'), '--stall-seconds', '3', '--timeout', '100']);
+  assert.equal(result.status, 1);
+  assert.match(result.stdout, /01-stuck\s+stalled/);
+  assert.match(result.stderr, /01-stuck STALLED: stopped after using no CPU for \d+ s at code cell .*CONTRASTIVE_KIT_THREADS=1/);
 });
 
 test('selecting notebooks by name runs only those', () => {

@@ -6,6 +6,8 @@
  *   npm run walkthrough -- --fast               fast mode (CONTRASTIVE_KIT_FAST=1: small data, few epochs)
  *   npm run walkthrough -- 01 triplet           only notebooks whose name contains one of these
  *   npm run walkthrough -- --timeout 900        per-notebook timeout in seconds
+ *   npm run walkthrough -- --stall-seconds 600  stop a notebook whose process used no CPU this long
+ *                                               (stuck, e.g. a threaded-wasm deadlock; default 600)
  *   npm run walkthrough -- --keep-going         run the rest after a failure
  *   npm run walkthrough -- --retrain            train every run from scratch instead of loading the
  *                                               shipped checkpoints (CONTRASTIVE_KIT_RETRAIN=1)
@@ -28,16 +30,22 @@ import { untitledFigureReport } from './lib/executed-figures';
 import { listNotebooks, notebookName } from './lib/notebook-file';
 import { findJupyterPython } from './lib/python';
 import { summaryMarkdown, writeResultsSummary } from './lib/results-summary';
+import { watchForStall } from './lib/stall-watch';
 import { signNotebooks } from './lib/trust';
 import { buildReport } from './report';
 import { BUILD_DIR, NOTEBOOKS_DIR } from './lib/repo';
 import { runMain } from './lib/run-main';
 import type { RunnerMessage } from './execute-notebook';
 
+/** Default seconds without CPU use after which a notebook process counts as stuck (scripts/lib/stall-watch.ts). */
+export const STALL_SECONDS = 600;
+
 /** Parsed command line of the walkthrough. */
 export interface WalkthroughOptions {
   fast: boolean;
   timeoutSeconds: number;
+  /** A notebook process that uses no CPU for this many seconds is stopped as stuck. */
+  stallSeconds: number;
   keepGoing: boolean;
   /** Notebooks run at the same time (each in its own child process). */
   jobs: number;
@@ -55,7 +63,7 @@ export interface WalkthroughOptions {
 /** One row of the summary. */
 export interface NotebookRun {
   notebook: string;
-  status: 'ok' | 'failed' | 'timeout' | 'skipped';
+  status: 'ok' | 'failed' | 'timeout' | 'stalled' | 'skipped';
   seconds: number;
   cells: string;
   error?: string;
@@ -66,6 +74,7 @@ export function parseArgs(argv: string[]): WalkthroughOptions {
   const options: WalkthroughOptions = {
     fast: isFastMode(),
     timeoutSeconds: NaN,
+    stallSeconds: STALL_SECONDS,
     keepGoing: false,
     jobs: 1,
     filters: [],
@@ -89,6 +98,10 @@ export function parseArgs(argv: string[]): WalkthroughOptions {
       const seconds = Number(value());
       if (!(seconds > 0)) throw new Error(`walkthrough: --timeout must be a positive number of seconds, got '${argv[i]}'`);
       options.timeoutSeconds = seconds;
+    } else if (arg === '--stall-seconds') {
+      const seconds = Number(value());
+      if (!(seconds > 0)) throw new Error(`walkthrough: --stall-seconds must be a positive number of seconds, got '${argv[i]}'`);
+      options.stallSeconds = seconds;
     } else if (arg === '--jobs') {
       const jobs = Number(value());
       if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`walkthrough: --jobs must be a positive integer, got '${argv[i]}'`);
@@ -135,18 +148,39 @@ export function runNotebook(file: string, options: WalkthroughOptions): Promise<
     let progress = '0/?';
     let failure: RunnerMessage | null = null;
     let timedOut = false;
+    let stalledSeconds = 0;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, options.timeoutSeconds * 1000);
+    // A notebook process that uses no CPU for this long is stuck (e.g. a threaded-wasm deadlock).
+    const stopStallWatch = watchForStall(child.pid!, {
+      stallSeconds: options.stallSeconds,
+      onStall: (idleSeconds) => {
+        stalledSeconds = idleSeconds;
+        child.kill('SIGKILL');
+      },
+    });
     child.on('message', (message: RunnerMessage) => {
       if (message.type === 'cell') progress = `${message.codeCell}/${message.codeCells}`;
       if (message.type === 'failed') failure = message;
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
+      stopStallWatch();
       const seconds = (Date.now() - started) / 1000;
-      if (timedOut) {
+      if (stalledSeconds > 0) {
+        resolve({
+          notebook: name,
+          status: 'stalled',
+          seconds,
+          cells: progress,
+          error:
+            `stopped after using no CPU for ${Math.round(stalledSeconds)} s at code cell ${progress}: the process was stuck, ` +
+            `most likely a deadlock of the threaded wasm backend. Run it again (finished trainings load from build/checkpoints/), ` +
+            `or with CONTRASTIVE_KIT_THREADS=1 to use one thread`,
+        });
+      } else if (timedOut) {
         resolve({ notebook: name, status: 'timeout', seconds, cells: progress, error: `timed out after ${options.timeoutSeconds} s (code cell ${progress})` });
       } else if (failure && failure.type === 'failed') {
         resolve({
@@ -200,7 +234,8 @@ export async function runAll(selected: string[], options: WalkthroughOptions): P
       runs[index] = run;
       if (run.status !== 'ok') {
         failed = true;
-        console.error(`\nwalkthrough: ${run.notebook} FAILED at ${run.error}`);
+        const verdict = run.status === 'failed' ? 'FAILED at' : `${run.status.toUpperCase()}:`;
+        console.error(`\nwalkthrough: ${run.notebook} ${verdict} ${run.error}`);
       }
     }
   };
