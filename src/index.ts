@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 export { tf };
+export * from './runtime';
 export * from './backend';
 export * from './data';
 export * from './losses';

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { MemoryBank, proximalPenalty, sampleNoiseIndices, sampleSharedNoiseIndices } from './memory-bank';
-import { Rng } from '../data/random';
-import { expectClose } from '../notebook/assertions';
+import { Rng } from '../runtime/random';
+import { expectClose } from '../runtime/assertions';
 
 test('MemoryBank: n random unit vectors, gather by index (repeats allowed)', () => {
   const bank = new MemoryBank({ size: 10, dim: 3, rng: new Rng(1) });

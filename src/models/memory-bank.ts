@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { requirePositiveInteger } from '../checks';
-import { Rng, rngFor } from '../data/random';
+import { Rng, rngFor } from '../runtime/random';
 import { randomUnitVectors } from './queue';
 
 /** Options of {@link MemoryBank}. */

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { MocoQueue, validateQueueSize } from './queue';
-import { Rng } from '../data/random';
-import { expectClose } from '../notebook/assertions';
+import { Rng } from '../runtime/random';
+import { expectClose } from '../runtime/assertions';
 
 test('MocoQueue: starts as K random unit vectors, seeded', () => {
   const a = new MocoQueue({ queueSize: 8, dim: 4, rng: new Rng(1) });

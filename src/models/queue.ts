@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { requirePositiveInteger } from '../checks';
-import { Rng, rngFor } from '../data/random';
+import { Rng, rngFor } from '../runtime/random';
 
 /** Random unit vectors [count, dim] drawn from `rng` (normal samples, normalised). */
 export function randomUnitVectors(count: number, dim: number, rng: Rng): Float32Array {

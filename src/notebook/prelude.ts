@@ -13,12 +13,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendChoice, selectBackend } from '../backend/select';
-import { setSeed } from '../data/random';
+import { setSeed } from '../runtime/random';
 import { ensureFullFashionMnist } from '../data/ensure-data';
 import { fashionMnistKind } from '../data/fashion-mnist';
-import { showMarkdown } from './display';
+import { showMarkdown } from '../runtime/display';
 import { RunMode, isFastMode } from './fast-mode';
-import { ignoreChangesOutside, tslabVersion } from './tslab-adapter';
+import { tslabVersion } from '../runtime/tslab-display';
+import { ignoreChangesOutside } from './tslab-adapter';
 
 /** Versions of what the notebooks run on. */
 export interface Versions {

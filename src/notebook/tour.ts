@@ -14,13 +14,14 @@ export interface TourStop {
 
 const MODULES: Array<[string, string]> = [
   ['backend', 'backend choice (tfjs-node, wasm, cpu) and the wasm kernel patches'],
-  ['data', 'Fashion-MNIST loading, the seeded PRNG, augmentation, batch builders, toy sets'],
+  ['runtime', 'the seeded PRNG, the kit root, the display layer, tables, tolerance checks'],
+  ['data', 'Fashion-MNIST loading, augmentation, batch builders, toy sets'],
   ['losses', 'one file per loss family, miners, the design-your-own parts, gradCheck'],
   ['models', 'encoders, heads, momentum encoder, queue, memory bank'],
   ['train', 'training loop, progress, checkpoints'],
   ['eval', 'kNN, retrieval metrics, linear probe, alignment/uniformity'],
   ['viz', 'offline plotly figures, UMAP, the kit\'s figures'],
-  ['notebook', 'the prelude, fast mode, the display layer and the tslab adapter'],
+  ['notebook', 'the prelude, fast mode, results files and the tslab cell runner'],
 ];
 
 /** The modules of the kit with their purpose and exported names. */

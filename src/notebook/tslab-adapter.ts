@@ -5,8 +5,8 @@
  * Jupyter kernel. The kit needs two things it does not offer publicly, and both live here so that a
  * tslab upgrade touches one file:
  *
- * 1. {@link writeDisplayData}: send a multi-mime display bundle (e.g. plotly JSON + HTML) to the
- *    front-end, through `tslab/dist/jupyter`'s `lastWriteDisplayData`.
+ * 1. `writeDisplayData` (src/runtime/tslab-display.ts): send a multi-mime display bundle (e.g.
+ *    plotly JSON + HTML) to the front-end, through `tslab/dist/jupyter`'s `lastWriteDisplayData`.
  * 2. {@link createCellRunner}: run notebook cells headlessly with tslab's own converter and
  *    executor (`tslab/dist/converter`, `tslab/dist/executor`), capturing stdout, stderr, display
  *    data and errors as nbformat outputs. The walkthrough runner (scripts/walkthrough.ts) uses it.
@@ -15,9 +15,7 @@
  */
 import * as util from 'util';
 import * as path from 'path';
-
-/** A Jupyter mime bundle: mime type → string (or JSON object for `application/*+json`). */
-export type MimeBundle = Record<string, unknown>;
+import { type MimeBundle, tslabVersion } from '../runtime/tslab-display';
 
 /** One nbformat v4 output. */
 export type NotebookOutput =
@@ -49,43 +47,6 @@ function loadTslabModule<T>(subpath: string): T | null {
 /** tslab's jupyter module, or null when tslab is not installed. */
 function jupyterModule(): TslabJupyterModule | null {
   return loadTslabModule<TslabJupyterModule>('jupyter');
-}
-
-/** The installed tslab version, or null when tslab is not installed. */
-export function tslabVersion(): string | null {
-  try {
-    return (require('tslab/package.json') as { version: string }).version;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Whether display output can go to a notebook front-end right now: true inside a tslab kernel
- * (Jupyter) and inside {@link createCellRunner}; false in plain Node (tests, scripts, CI logs).
- */
-export function canDisplay(): boolean {
-  return typeof jupyterModule()?.lastWriteDisplayData === 'function';
-}
-
-/**
- * Sends a display bundle to the notebook front-end.
- *
- * @param bundle mime type → content; several mime types in one message let each front-end pick
- *   the richest one it renders.
- * @param options.displayId an id to update the same output later (progress lines).
- * @param options.update true to replace the output with `displayId` instead of adding one.
- * @returns false when there is no front-end (plain Node); the caller then logs instead.
- */
-export function writeDisplayData(
-  bundle: MimeBundle,
-  options: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> } = {},
-): boolean {
-  const write = jupyterModule()?.lastWriteDisplayData;
-  if (typeof write !== 'function') return false;
-  const transient = options.displayId ? { display_id: options.displayId } : {};
-  write({ data: bundle, metadata: options.metadata ?? {}, transient }, options.update === true);
-  return true;
 }
 
 /** The result of running one cell with {@link CellRunner.run}. */

@@ -9,7 +9,7 @@ import { checkpointExists, readCheckpoint } from './checkpoint-file';
 import { createMlpEncoder } from '../models/encoders';
 import { MocoQueue } from '../models/queue';
 import { MemoryBank } from '../models/memory-bank';
-import { Rng } from '../data/random';
+import { Rng } from '../runtime/random';
 
 const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-checkpoint-test-'));
 process.on('exit', () => fs.rmSync(tempRoot, { recursive: true, force: true }));

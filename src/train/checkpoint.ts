@@ -19,12 +19,13 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { envFlag } from '../checks';
-import { Rng } from '../data/random';
+import { Rng } from '../runtime/random';
 import { MocoQueue } from '../models/queue';
 import { MemoryBank } from '../models/memory-bank';
 import { isFastMode } from '../notebook/fast-mode';
 import { CheckpointError, CheckpointManifest, StoredTensor, checkpointExists, readCheckpoint, writeCheckpoint } from './checkpoint-file';
-import { fashionMnistKind, findKitRoot } from '../data/fashion-mnist';
+import { fashionMnistKind } from '../data/fashion-mnist';
+import { findKitRoot } from '../runtime/kit-root';
 import {
   RETRAIN_HINT, SHIP_COMMAND_VARIABLE, SHIP_COMMIT_VARIABLE, SHIP_NOTEBOOK_VARIABLE, ShippedCheckpointEntry, isShipping, recordShippedCheckpoint,
   shippedCheckpointsRoot, verifyShippedCheckpoint,

@@ -24,7 +24,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { AugmentationConfig, AugmentationPresetName } from '../data/augment';
 import { classBalancedBatches, instanceBatches } from '../data/batches';
 import { ImageSplit, imagesTensor } from '../data/fashion-mnist';
-import { getSeed, Rng, setSeed } from '../data/random';
+import { getSeed, Rng, setSeed } from '../runtime/random';
 import { twoViewBatches } from '../data/two-view-batches';
 import { alignment, uniformity } from '../eval/alignment-uniformity';
 import { evaluateEmbeddings } from '../eval/evaluate';

@@ -12,7 +12,7 @@ import {
   verifyAllShippedCheckpoints, verifyShippedCheckpoint,
 } from './shipped-checkpoints';
 import { createMlpEncoder } from '../models/encoders';
-import { Rng } from '../data/random';
+import { Rng } from '../runtime/random';
 
 const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-shipped-test-'));
 process.on('exit', () => fs.rmSync(tempRoot, { recursive: true, force: true }));

@@ -1,0 +1,16 @@
+/**
+ * The runtime layer: what every folder above may use while a notebook, a test or a script runs —
+ * the seeded PRNG, the kit's root folder, the display layer (rich output in notebooks, log lines
+ * elsewhere) with its tables and percentages, the display half of the tslab adapter and the
+ * tolerance checks.
+ *
+ * The ground floor with src/checks/: it imports only tfjs, Node, checks and itself, never a folder
+ * above (src/testing/boundaries.test.ts enforces it).
+ */
+export * from './random';
+export * from './kit-root';
+export * from './tslab-display';
+export * from './display';
+export * from './table';
+export * from './percent';
+export * from './assertions';
