@@ -4,8 +4,9 @@
  *
  * tslab's public API (`tslab.display`) sends one mime type per call. {@link writeDisplayData} sends
  * a whole bundle (e.g. plotly JSON + HTML) through `tslab/dist/jupyter`'s `lastWriteDisplayData`,
- * which tslab sets inside a Jupyter kernel and the headless cell runner sets while a cell runs.
- * The kernel half (the runner and the watch guard) is src/notebook/tslab-adapter.ts.
+ * which tslab sets inside a Jupyter kernel and the headless cell runner (scripts/lib/cell-runner.ts)
+ * sets while a cell runs. The kernel half — the watch guard — is `ignoreChangesOutside`
+ * (src/notebook/tslab-watch.ts). A tslab upgrade touches these two files and the runner.
  *
  * @see notebooks/00-setup.ipynb
  */

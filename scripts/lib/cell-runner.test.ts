@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { createCellRunner } from './tslab-adapter';
+import { createCellRunner } from './cell-runner';
 
 // tslab resolves imports from the notebook folder's ancestors: a folder inside the repo sees the
 // repo's node_modules (tslab, contrastive-kit), like notebooks/ does.
