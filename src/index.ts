@@ -16,3 +16,4 @@ export * from './train';
 export * from './eval';
 export * from './viz';
 export * from './notebook';
+export * from './tour';

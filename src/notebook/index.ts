@@ -1,5 +1,4 @@
 export * from './fast-mode';
 export * from './prelude';
 export * from './tslab-watch';
-export * from './tour';
 export * from './results';
