@@ -10,6 +10,7 @@ import { createMlpEncoder } from '../models/encoders';
 import { MocoQueue } from '../models/queue';
 import { MemoryBank } from '../models/memory-bank';
 import { Rng } from '../runtime/random';
+import { readShippedIndex, shippedCheckpointsRoot } from './shipped-checkpoints';
 
 const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-checkpoint-test-'));
 process.on('exit', () => fs.rmSync(tempRoot, { recursive: true, force: true }));
@@ -77,6 +78,65 @@ test('checkpoint round trip: weights, Adam state, queue, memory bank, RNG, varia
   keys.dispose();
   disposeState(a);
   disposeState(b);
+});
+
+test('checkpoint format: the names of the stored tensors and JSON sections are those of the shipped checkpoints', async () => {
+  const dir = freshDir();
+  const a = makeState(1);
+  adamStep(a);
+  a.rngs.data.normal();
+  await saveTrainingState(dir, a, { config: { k: 1 } });
+  const { manifest } = readCheckpoint(dir);
+  const json = manifest.json as { layout: Record<string, unknown>; rngs: Record<string, { seed: number; state: Array<number | null> }> };
+  assert.deepEqual(Object.keys(manifest.json), ['config', 'metrics', 'progress', 'extra', 'layout', 'rngs']);
+  assert.deepEqual(manifest.tensors.map((t) => `${t.name} ${t.dtype} [${t.shape}]`), [
+    'model/encoder/0 float32 [3,4]', 'model/encoder/1 float32 [4]', 'model/encoder/2 float32 [4,2]', 'model/encoder/3 float32 [2]',
+    'optimizer/0 int32 []', 'optimizer/1 float32 [3,4]', 'optimizer/2 float32 [4]', 'optimizer/3 float32 [4,2]', 'optimizer/4 float32 [2]',
+    'optimizer/5 float32 [3,4]', 'optimizer/6 float32 [4]', 'optimizer/7 float32 [4,2]', 'optimizer/8 float32 [2]',
+    'queue/keys float32 [4,2]', 'queue/sampleIndices int32 [4]',
+    'memoryBank/vectors float32 [5,2]', 'memoryBank/ages int32 [5]',
+    'variable/temperature float32 []',
+  ]);
+  assert.deepEqual(Object.keys(json.layout), ['model:encoder', 'optimizer', 'queue', 'memoryBank']);
+  assert.deepEqual((json.layout['model:encoder'] as Array<{ shape: number[] }>).map((w) => w.shape), [[3, 4], [4], [4, 2], [2]]);
+  assert.deepEqual(json.layout.optimizer, { className: 'Adam', count: 9 });
+  assert.deepEqual(json.layout.queue, { queueSize: 4, dim: 2, pointer: 0, enqueued: 0 });
+  assert.deepEqual(json.layout.memoryBank, { size: 5, dim: 2 });
+  assert.deepEqual(Object.keys(json.rngs), ['data']);
+  assert.equal(json.rngs.data.seed, 11);
+  assert.equal(typeof json.rngs.data.state[json.rngs.data.state.length - 1], 'number', 'a cached second normal is stored');
+  disposeState(a);
+});
+
+test("every shipped checkpoint restores through restoreTrainingState with its manifest entry's config", async () => {
+  const root = shippedCheckpointsRoot();
+  assert.ok(root !== null, 'the tests run inside the kit checkout');
+  const entries = Object.entries(readShippedIndex(root).checkpoints);
+  assert.ok(entries.length > 0);
+  for (const [name, entry] of entries) {
+    const dir = path.join(root, name);
+    const { manifest, tensors } = readCheckpoint(dir);
+    const layout = (manifest.json as { layout: Record<string, Array<{ name: string; shape: number[] }>> }).layout;
+    // A stand-in for each stored model: the same weight names and shapes; it records what it is given.
+    const received: Record<string, number[][]> = {};
+    const models = Object.fromEntries(Object.entries(layout).filter(([key]) => key.startsWith('model:')).map(([key, weights]) => {
+      const modelName = key.slice('model:'.length);
+      const stub = {
+        weights: weights.map((w) => ({ name: w.name, originalName: w.name, shape: w.shape })),
+        setWeights: (values: tf.Tensor[]) => { received[modelName] = values.map((v) => Array.from(v.dataSync())); },
+      };
+      return [modelName, stub as unknown as tf.LayersModel];
+    }));
+    assert.ok(Object.keys(models).length > 0, `${name} stores a model`);
+    const before = tf.memory().numTensors;
+    const restored = await restoreTrainingState(dir, { models }, { config: entry.config });
+    assert.equal(tf.memory().numTensors, before, `${name}: restoring leaks nothing`);
+    assert.equal(restored.createdAt, entry.trainedAt, `${name}: the manifest's time is the entry's`);
+    for (const modelName of Object.keys(models)) {
+      const expected = layout[`model:${modelName}`].map((_, i) => Array.from(tensors.get(`model/${modelName}/${i}`)!.values));
+      assert.deepEqual(received[modelName], expected, `${name}: model '${modelName}' got the stored weights`);
+    }
+  }
 });
 
 test('checkpoint: truncated, corrupt or edited files are detected with an explanation', async () => {
