@@ -24,7 +24,7 @@ export interface TourStop {
 
 const MODULES: Array<[string, string, Record<string, unknown>]> = [
   ['backend', 'backend choice (tfjs-node, wasm, cpu) and the wasm kernel patches', backend],
-  ['runtime', 'the seeded PRNG, the kit root, the display layer, tables, tolerance checks', runtime],
+  ['runtime', 'the seeded PRNG, the kit root, the display layer, tables, tolerance checks, the Checkpointable contract', runtime],
   ['data', 'Fashion-MNIST loading, augmentation, batch builders, toy sets', data],
   ['losses', 'one file per loss family, miners, the design-your-own parts, gradCheck', losses],
   ['models', 'encoders, heads, momentum encoder, queue, memory bank', models],

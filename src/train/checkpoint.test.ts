@@ -9,6 +9,7 @@ import { checkpointExists, readCheckpoint } from './checkpoint-file';
 import { createMlpEncoder } from '../models/encoders';
 import { MocoQueue } from '../models/queue';
 import { MemoryBank } from '../models/memory-bank';
+import { Checkpointable, tensorFromStored, storedTensor, expectStoredShape } from '../runtime/checkpointable';
 import { Rng } from '../runtime/random';
 import { readShippedIndex, shippedCheckpointsRoot } from './shipped-checkpoints';
 
@@ -137,6 +138,69 @@ test("every shipped checkpoint restores through restoreTrainingState with its ma
       assert.deepEqual(received[modelName], expected, `${name}: model '${modelName}' got the stored weights`);
     }
   }
+});
+
+test('checkpoint: any Checkpointable in state.parts is saved and restored by name, with no change to checkpoint.ts', async () => {
+  const dir = freshDir();
+  /** A learned temperature with a step counter: the contract's example. */
+  const makeTemperature = (value: number, steps: number) => {
+    const variable = tf.variable(tf.scalar(value));
+    const part: Checkpointable & { steps: number; variable: tf.Variable } = {
+      steps,
+      variable,
+      saveCheckpoint: () => ({ json: { steps: part.steps }, tensors: { value: storedTensor(variable) } }),
+      checkCheckpoint: (stored) => expectStoredShape(stored, stored.label, stored.tensor('value'), []),
+      restoreCheckpoint: (stored) => {
+        part.steps = (stored.json as { steps: number }).steps;
+        const value = stored.tensor('value')!;
+        tf.tidy(() => variable.assign(tensorFromStored(value) as tf.Scalar));
+      },
+    };
+    return part;
+  };
+  const a = makeState(1);
+  const saved = makeTemperature(0.07, 12);
+  await saveTrainingState(dir, { ...a, parts: { temperature: saved } }, { config: { k: 1 } });
+  const { manifest } = readCheckpoint(dir);
+  assert.deepEqual((manifest.json as { layout: Record<string, unknown> }).layout['part:temperature'], { steps: 12 });
+  assert.ok(manifest.tensors.some((t) => t.name === 'part/temperature/value'));
+  const restored = makeTemperature(1, 0);
+  await restoreTrainingState(dir, { parts: { temperature: restored } }, { config: { k: 1 } });
+  assert.equal(restored.steps, 12);
+  assert.ok(Math.abs(restored.variable.dataSync()[0] - 0.07) < 1e-7);
+  // A part the checkpoint does not have is named; so is a part that is not a Checkpointable.
+  const other = makeTemperature(1, 0);
+  await assert.rejects(restoreTrainingState(dir, { parts: { scale: other } }, { config: { k: 1 } }), /does not fit this training state:\n  it has no part 'scale'/);
+  await assert.rejects(saveTrainingState(dir, { parts: { scale: {} as Checkpointable } }, { config: { k: 1 } }), /saveTrainingState: 'state.parts.scale' must implement Checkpointable/);
+  disposeState(a);
+  tf.dispose([saved.variable, restored.variable, other.variable]);
+});
+
+test('checkpoint: every part is checked before any is restored, and every misfit is listed', async () => {
+  const dir = freshDir();
+  const a = makeState(1);
+  await saveTrainingState(dir, a, { config: { k: 1 } });
+  const b = makeState(2);
+  const misfit = {
+    ...b,
+    queue: new MocoQueue({ queueSize: 8, dim: 2, rng: new Rng(2) }),
+    rngs: { data: new Rng(12), augment: new Rng(1) },
+  };
+  const before = { weights: weightsOf(b.models.encoder), bank: b.memoryBank.getState(), temperature: b.variables.temperature.dataSync()[0] };
+  await assert.rejects(restoreTrainingState(dir, misfit, { config: { k: 1 } }), (error: Error) => {
+    assert.match(error.message, /does not fit this training state/);
+    assert.match(error.message, /the queue is \[4,2\] in the checkpoint, \[8,2\] now/);
+    assert.match(error.message, /RNG 'data' was seeded 11 in the checkpoint, 12 now/);
+    assert.match(error.message, /it has no RNG state 'augment'/);
+    return true;
+  });
+  assert.deepEqual(weightsOf(b.models.encoder), before.weights, 'the model was not restored');
+  assert.deepEqual(b.memoryBank.getState(), before.bank, 'the memory bank was not restored');
+  assert.equal(b.variables.temperature.dataSync()[0], before.temperature, 'the variable was not restored');
+  await assert.rejects(restoreTrainingState(dir, { models: { query: b.models.encoder } }, { config: { k: 1 } }), /it has no model 'query' \(it has: encoder\)/);
+  misfit.queue.dispose();
+  disposeState(a);
+  disposeState(b);
 });
 
 test('checkpoint: truncated, corrupt or edited files are detected with an explanation', async () => {

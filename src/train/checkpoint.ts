@@ -1,11 +1,16 @@
 /**
  * Checkpoints of a whole training state — model weights, optimizer state (Adam's moments and step
  * count, via `getWeights`/`setWeights`), the MoCo queue or the memory bank, the kit's RNG states,
- * the run's config and its metrics — and the notebooks' "load if a matching checkpoint exists,
- * else train and save" idiom ({@link loadOrTrain}).
+ * any other {@link Checkpointable} part, the run's config and its metrics — and the notebooks'
+ * "load if a matching checkpoint exists, else train and save" idiom ({@link loadOrTrain}).
+ *
+ * Every part saves, checks and restores its own state (the {@link Checkpointable} contract,
+ * src/runtime/checkpointable.ts); this module only says where each part of a {@link TrainingState}
+ * goes in the file (`slotsOf`: the names the shipped checkpoints use).
  *
  * Loading validates before it changes anything: checksums, then the config (a mismatch lists
- * every differing key), then every shape; only when all agree are the values restored.
+ * every differing key), then every part's shapes and seeds; only when all agree are the values
+ * restored.
  *
  * @example
  * const state = { models: { query: encoder, key: momentum.key }, optimizer, queue, rngs: { data: rng } };
@@ -19,11 +24,13 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { envFlag } from '../checks';
+import { Checkpointable, isCheckpointable, StoredPart, StoredTensor } from '../runtime/checkpointable';
 import { Rng } from '../runtime/random';
 import { MocoQueue } from '../models/queue';
 import { MemoryBank } from '../models/memory-bank';
+import { checkpointableModel, checkpointableOptimizer, checkpointableVariable } from './checkpointables';
 import { isFastMode } from '../notebook/fast-mode';
-import { CheckpointError, CheckpointManifest, StoredTensor, checkpointExists, readCheckpoint, writeCheckpoint } from './checkpoint-file';
+import { CheckpointError, CheckpointManifest, checkpointExists, readCheckpoint, writeCheckpoint } from './checkpoint-file';
 import { fashionMnistKind } from '../data/fashion-mnist';
 import { findKitRoot } from '../runtime/kit-root';
 import {
@@ -47,6 +54,11 @@ export interface TrainingState {
   rngs?: Record<string, Rng>;
   /** Other variables by name (e.g. a learned temperature). */
   variables?: Record<string, tf.Variable>;
+  /**
+   * Any other stateful parts by name: each implements {@link Checkpointable}, so a new kind of
+   * state needs no change here.
+   */
+  parts?: Record<string, Checkpointable>;
 }
 
 /** What is stored besides the tensors. */
@@ -69,16 +81,6 @@ export interface RestoredCheckpoint extends CheckpointInfo {
   createdAt: string;
 }
 
-function float(values: ArrayLike<number>, shape: number[]): StoredTensor {
-  return { dtype: 'float32', shape, values: values instanceof Float32Array ? values : Float32Array.from(values) };
-}
-
-function fromTensor(tensor: tf.Tensor): StoredTensor {
-  if (tensor.dtype === 'int32') return { dtype: 'int32', shape: tensor.shape.slice(), values: tensor.dataSync() as Int32Array };
-  if (tensor.dtype === 'float32') return { dtype: 'float32', shape: tensor.shape.slice(), values: tensor.dataSync() as Float32Array };
-  throw new Error(`saveTrainingState: cannot store a ${tensor.dtype} tensor`);
-}
-
 /** Differences between two JSON values, as "path: checkpoint X, now Y" lines. */
 export function configDifferences(saved: unknown, current: unknown, prefix = ''): string[] {
   const show = (value: unknown) => (value === undefined ? 'missing' : JSON.stringify(value));
@@ -89,6 +91,59 @@ export function configDifferences(saved: unknown, current: unknown, prefix = '')
   }
   if (JSON.stringify(saved) === JSON.stringify(current)) return [];
   return [`${prefix || '(config)'}: checkpoint ${show(saved)}, now ${show(current)}`];
+}
+
+/** The manifest's JSON sections that hold the parts' JSON. */
+type JsonSection = 'layout' | 'rngs';
+
+/** Where a part's JSON goes: a section of the manifest's JSON and a key in it; `missing` says its absence. */
+interface JsonPlace {
+  section: JsonSection;
+  key: string;
+  missing: (section: Record<string, unknown>) => string;
+}
+
+/** Where one part of a training state goes in a checkpoint, and how messages name it. */
+interface Slot {
+  part: Checkpointable;
+  /** How messages name it, e.g. `model 'encoder'`. */
+  label: string;
+  /** Where its JSON goes, or null when it stores none. */
+  json: JsonPlace | null;
+  /** Its tensors are named `<tensors>/<name>` (`<tensors>` alone for the name `''`). */
+  tensors: string;
+}
+
+/** The stored name of a part's tensor. */
+function tensorName(slot: Slot, name: string): string {
+  return name === '' ? slot.tensors : `${slot.tensors}/${name}`;
+}
+
+/**
+ * The parts of a training state in checkpoint order, each with where it goes in the file — the one
+ * place that maps {@link TrainingState}'s fields to the names shipped checkpoints use.
+ */
+function slotsOf(state: TrainingState): Slot[] {
+  const layoutSlot = (key: string, missing: JsonPlace['missing']): JsonPlace => ({ section: 'layout', key, missing });
+  const modelsIn = (layout: Record<string, unknown>) => Object.keys(layout).filter((k) => k.startsWith('model:')).map((k) => k.slice(6)).join(', ') || 'none';
+  const slots: Slot[] = [];
+  for (const [name, model] of Object.entries(state.models ?? {})) {
+    slots.push({ part: checkpointableModel(model), label: `model '${name}'`, json: layoutSlot(`model:${name}`, (layout) => `it has no model '${name}' (it has: ${modelsIn(layout)})`), tensors: `model/${name}` });
+  }
+  if (state.optimizer) slots.push({ part: checkpointableOptimizer(state.optimizer), label: 'its optimizer', json: layoutSlot('optimizer', () => 'it has no optimizer state'), tensors: 'optimizer' });
+  if (state.queue) slots.push({ part: state.queue, label: 'the queue', json: layoutSlot('queue', () => 'it has no queue'), tensors: 'queue' });
+  if (state.memoryBank) slots.push({ part: state.memoryBank, label: 'the memory bank', json: layoutSlot('memoryBank', () => 'it has no memory bank'), tensors: 'memoryBank' });
+  for (const [name, variable] of Object.entries(state.variables ?? {})) {
+    slots.push({ part: checkpointableVariable(variable), label: `variable '${name}'`, json: null, tensors: `variable/${name}` });
+  }
+  for (const [name, rng] of Object.entries(state.rngs ?? {})) {
+    slots.push({ part: rng, label: `RNG '${name}'`, json: { section: 'rngs', key: name, missing: () => `it has no RNG state '${name}'` }, tensors: `rng/${name}` });
+  }
+  for (const [name, part] of Object.entries(state.parts ?? {})) {
+    if (!isCheckpointable(part)) throw new Error(`saveTrainingState: 'state.parts.${name}' must implement Checkpointable (saveCheckpoint, checkCheckpoint, restoreCheckpoint)`);
+    slots.push({ part, label: `part '${name}'`, json: layoutSlot(`part:${name}`, () => `it has no part '${name}'`), tensors: `part/${name}` });
+  }
+  return slots;
 }
 
 /**
@@ -107,48 +162,21 @@ export async function saveTrainingState(dir: string, state: TrainingState, info:
   if (info === null || typeof info !== 'object' || info.config === null || typeof info.config !== 'object') {
     throw new Error(`${fn}: 'info.config' must be an object describing the run, got ${JSON.stringify(info?.config)}`);
   }
+  const sections: Record<JsonSection, Record<string, unknown>> = { layout: {}, rngs: {} };
   const tensors: Array<[string, StoredTensor]> = [];
-  const layout: Record<string, unknown> = {};
-  for (const [name, model] of Object.entries(state.models ?? {})) {
-    const weights = model.weights;
-    layout[`model:${name}`] = weights.map((w) => ({ name: w.originalName ?? w.name, shape: w.shape }));
-    weights.forEach((w, i) => tensors.push([`model/${name}/${i}`, fromTensor(w.read())]));
-  }
-  if (state.optimizer) {
-    const named = await state.optimizer.getWeights();
-    layout.optimizer = { className: state.optimizer.getClassName(), count: named.length };
-    named.forEach((entry, i) => tensors.push([`optimizer/${i}`, fromTensor(entry.tensor)]));
-  }
-  if (state.queue) {
-    const q = state.queue.getState();
-    layout.queue = { queueSize: q.queueSize, dim: q.dim, pointer: q.pointer, enqueued: q.enqueued };
-    tensors.push(['queue/keys', float(q.keys, [q.queueSize, q.dim])]);
-    tensors.push(['queue/sampleIndices', { dtype: 'int32', shape: [q.queueSize], values: q.sampleIndices }]);
-  }
-  if (state.memoryBank) {
-    const bank = state.memoryBank.getState();
-    layout.memoryBank = { size: bank.size, dim: bank.dim };
-    tensors.push(['memoryBank/vectors', float(bank.vectors, [bank.size, bank.dim])]);
-    tensors.push(['memoryBank/ages', { dtype: 'int32', shape: [bank.size], values: bank.ages }]);
-  }
-  for (const [name, variable] of Object.entries(state.variables ?? {})) tensors.push([`variable/${name}`, fromTensor(variable)]);
-  const rngs: Record<string, { seed: number; state: Array<number | null> }> = {};
-  for (const [name, rng] of Object.entries(state.rngs ?? {})) {
-    // NaN (no cached normal) is not JSON: store it as null.
-    rngs[name] = { seed: rng.seed, state: rng.getState().map((v) => (Number.isNaN(v) ? null : v)) };
+  for (const slot of slotsOf(state)) {
+    const saved = await slot.part.saveCheckpoint();
+    if (slot.json) sections[slot.json.section][slot.json.key] = saved.json ?? null;
+    for (const [name, tensor] of Object.entries(saved.tensors ?? {})) tensors.push([tensorName(slot, name), tensor]);
   }
   return writeCheckpoint(dir, {
     config: info.config,
     metrics: info.metrics ?? null,
     progress: info.progress ?? null,
     extra: info.extra ?? {},
-    layout,
-    rngs,
+    layout: sections.layout,
+    rngs: sections.rngs,
   }, tensors, { float16: options.float16, compress: options.compress });
-}
-
-function shapesText(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
 }
 
 /**
@@ -168,111 +196,44 @@ export async function restoreTrainingState(dir: string, state: TrainingState, ex
     metrics: unknown;
     progress: { step: number; epoch: number } | null;
     extra: Record<string, unknown>;
-    layout: Record<string, unknown>;
-    rngs: Record<string, { seed: number; state: Array<number | null> }>;
+    layout?: Record<string, unknown>;
+    rngs?: Record<string, unknown>;
   };
   const differences = configDifferences(json.config, expected.config);
   if (differences.length > 0) {
     throw new CheckpointError(`${where} was made with another config (${differences.length} difference${differences.length > 1 ? 's' : ''}):\n  ${differences.join('\n  ')}`);
   }
+  // 1. Validate everything: each part checks its stored state; nothing changes yet.
   const problems: string[] = [];
-  const tensorOf = (name: string): StoredTensor | undefined => {
-    const stored = contents.tensors.get(name);
-    if (!stored) problems.push(`it has no '${name}'`);
-    return stored;
-  };
-  const expectShape = (what: string, stored: StoredTensor | undefined, shape: readonly number[]) => {
-    if (stored && shapesText(stored.shape) !== shapesText(shape)) problems.push(`${what} is ${shapesText(stored.shape)} in the checkpoint, ${shapesText(shape)} now`);
-  };
-  // 1. Validate everything.
-  const modelValues: Array<[tf.LayersModel, StoredTensor[]]> = [];
-  for (const [name, model] of Object.entries(state.models ?? {})) {
-    const weights = model.weights;
-    const layout = json.layout[`model:${name}`] as Array<{ name: string; shape: number[] }> | undefined;
-    if (!layout) {
-      problems.push(`it has no model '${name}' (it has: ${Object.keys(json.layout).filter((k) => k.startsWith('model:')).map((k) => k.slice(6)).join(', ') || 'none'})`);
-      continue;
+  const accepted: Array<[Checkpointable, StoredPart]> = [];
+  for (const slot of slotsOf(state)) {
+    let partJson: unknown;
+    if (slot.json) {
+      const section = json[slot.json.section] ?? {};
+      partJson = section[slot.json.key];
+      if (partJson === undefined) {
+        problems.push(slot.json.missing(section));
+        continue;
+      }
     }
-    if (layout.length !== weights.length) {
-      problems.push(`model '${name}' has ${layout.length} weight tensors in the checkpoint, ${weights.length} now`);
-      continue;
-    }
-    const values = weights.map((w, i) => {
-      const stored = tensorOf(`model/${name}/${i}`);
-      expectShape(`model '${name}' weight ${i} (${layout[i].name})`, stored, w.shape as number[]);
-      return stored as StoredTensor;
-    });
-    modelValues.push([model, values]);
-  }
-  let optimizerValues: StoredTensor[] | null = null;
-  if (state.optimizer) {
-    const layout = json.layout.optimizer as { className: string; count: number } | undefined;
-    if (!layout) problems.push('it has no optimizer state');
-    else if (layout.className !== state.optimizer.getClassName()) problems.push(`its optimizer is ${layout.className}, now ${state.optimizer.getClassName()}`);
-    else {
-      optimizerValues = [];
-      for (let i = 0; i < layout.count; i++) optimizerValues.push(tensorOf(`optimizer/${i}`) as StoredTensor);
-      // Adam-like state: iterations + one or more slots per trainable weight, in model order.
-    }
-  }
-  let queueKeys: StoredTensor | undefined;
-  let queueIndices: StoredTensor | undefined;
-  if (state.queue) {
-    const layout = json.layout.queue as { queueSize: number; dim: number; pointer: number; enqueued: number } | undefined;
-    if (!layout) problems.push('it has no queue');
-    else {
-      queueKeys = tensorOf('queue/keys');
-      queueIndices = tensorOf('queue/sampleIndices');
-      expectShape('the queue', queueKeys, [state.queue.queueSize, state.queue.dim]);
-    }
-  }
-  let bankVectors: StoredTensor | undefined;
-  let bankAges: StoredTensor | undefined;
-  if (state.memoryBank) {
-    if (!json.layout.memoryBank) problems.push('it has no memory bank');
-    else {
-      bankVectors = tensorOf('memoryBank/vectors');
-      bankAges = tensorOf('memoryBank/ages');
-      expectShape('the memory bank', bankVectors, [state.memoryBank.size, state.memoryBank.dim]);
-    }
-  }
-  const variableValues: Array<[tf.Variable, StoredTensor]> = [];
-  for (const [name, variable] of Object.entries(state.variables ?? {})) {
-    const stored = tensorOf(`variable/${name}`);
-    expectShape(`variable '${name}'`, stored, variable.shape);
-    if (stored) variableValues.push([variable, stored]);
-  }
-  for (const [name, rng] of Object.entries(state.rngs ?? {})) {
-    const saved = json.rngs?.[name];
-    if (!saved) problems.push(`it has no RNG state '${name}'`);
-    else if (saved.seed !== rng.seed) problems.push(`RNG '${name}' was seeded ${saved.seed} in the checkpoint, ${rng.seed} now`);
+    const stored: StoredPart = {
+      label: slot.label,
+      json: partJson,
+      tensor(name) {
+        const full = tensorName(slot, name);
+        const tensor = contents.tensors.get(full);
+        if (!tensor) problems.push(`it has no '${full}'`);
+        return tensor;
+      },
+      problem: (text) => problems.push(text),
+    };
+    slot.part.checkCheckpoint(stored);
+    accepted.push([slot.part, stored]);
   }
   if (problems.length > 0) throw new CheckpointError(`${where} does not fit this training state:\n  ${problems.join('\n  ')}`);
 
   // 2. Restore.
-  for (const [model, values] of modelValues) {
-    const tensors = values.map((v) => tf.tensor(v.values, v.shape, v.dtype));
-    model.setWeights(tensors);
-    tf.dispose(tensors);
-  }
-  if (state.optimizer && optimizerValues) {
-    const existing = await state.optimizer.getWeights(); // the slots it has now (replaced below)
-    const named = optimizerValues.map((v, i) => ({ name: existing[i]?.name ?? `slot-${i}`, tensor: tf.tensor(v.values, v.shape, v.dtype) }));
-    await state.optimizer.setWeights(named);
-    tf.dispose(named.map((entry) => entry.tensor));
-    tf.dispose(existing.map((entry) => entry.tensor)); // setWeights made new slot variables: free the old ones
-  }
-  if (state.queue && queueKeys && queueIndices) {
-    const layout = json.layout.queue as { queueSize: number; dim: number; pointer: number; enqueued: number };
-    state.queue.setState({ ...layout, keys: queueKeys.values as Float32Array, sampleIndices: queueIndices.values as Int32Array });
-  }
-  if (state.memoryBank && bankVectors && bankAges) {
-    state.memoryBank.setState({ size: state.memoryBank.size, dim: state.memoryBank.dim, vectors: bankVectors.values as Float32Array, ages: bankAges.values as Int32Array });
-  }
-  for (const [variable, stored] of variableValues) tf.tidy(() => variable.assign(tf.tensor(stored.values, stored.shape, stored.dtype)));
-  for (const [name, rng] of Object.entries(state.rngs ?? {})) {
-    rng.setState(json.rngs[name].state.map((v) => (v === null ? NaN : v)));
-  }
+  for (const [part, stored] of accepted) await part.restoreCheckpoint(stored);
   return {
     dir: contents.dir,
     createdAt: contents.manifest.createdAt,

@@ -8,6 +8,7 @@ export type { MonitorContext, MonitorOptions } from './monitor';
 export type { TrainCallbacks, TrainPosition, ShorthandCallbackOptions } from './callbacks';
 export * from './progress';
 export * from './checkpoint-file';
+export * from './checkpointables';
 export * from './checkpoint';
 export * from './moco';
 export * from './instdisc';
