@@ -28,10 +28,10 @@ const MODULES: Array<[string, string, Record<string, unknown>]> = [
   ['data', 'Fashion-MNIST loading, augmentation, batch builders, toy sets', data],
   ['losses', 'one file per loss family, miners, the design-your-own parts, gradCheck', losses],
   ['models', 'encoders, heads, momentum encoder, queue, memory bank', models],
-  ['train', 'training loop, progress, checkpoints', train],
+  ['train', 'training loop, progress, saving and restoring training states, shipped checkpoints', train],
   ['eval', 'kNN, retrieval metrics, linear probe, alignment/uniformity', evaluation],
   ['viz', "offline plotly figures, UMAP, the kit's figures", viz],
-  ['notebook', 'the prelude, fast mode, results files, the tslab watch guard', notebook],
+  ['notebook', 'the prelude, fast mode, results files, loadOrTrain and where checkpoints live, the leaderboard', notebook],
 ];
 
 /** The modules of the kit with their purpose and exported names (values; types are not listed). */

@@ -4,48 +4,19 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { configDifferences, loadOrTrain, restoreTrainingState, saveTrainingState, TrainingState } from './checkpoint';
+import { configDifferences, restoreTrainingState, saveTrainingState } from './checkpoint';
 import { checkpointExists, readCheckpoint } from './checkpoint-file';
 import { createMlpEncoder } from '../models/encoders';
 import { MocoQueue } from '../models/queue';
-import { MemoryBank } from '../models/memory-bank';
 import { Checkpointable, tensorFromStored, storedTensor, expectStoredShape } from '../runtime/checkpointable';
 import { Rng } from '../runtime/random';
 import { readShippedIndex, shippedCheckpointsRoot } from './shipped-checkpoints';
+import { adamStep, disposeTrainingState as disposeState, makeTrainingState as makeState, weightsOf } from '../testing/training-state';
 
 const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-checkpoint-test-'));
 process.on('exit', () => fs.rmSync(tempRoot, { recursive: true, force: true }));
 let counter = 0;
 const freshDir = () => path.join(tempRoot, `run-${++counter}`);
-
-function makeState(seed: number): TrainingState & { models: { encoder: tf.LayersModel }; optimizer: tf.Optimizer; queue: MocoQueue; memoryBank: MemoryBank; rngs: { data: Rng }; variables: { temperature: tf.Variable } } {
-  return {
-    models: { encoder: createMlpEncoder({ inputShape: [3], hiddenUnits: [4], outputDim: 2, rng: new Rng(seed) }) },
-    optimizer: tf.train.adam(0.01),
-    queue: new MocoQueue({ queueSize: 4, dim: 2, rng: new Rng(seed) }),
-    memoryBank: new MemoryBank({ size: 5, dim: 2, rng: new Rng(seed) }),
-    rngs: { data: new Rng(11) },
-    variables: { temperature: tf.variable(tf.scalar(0.07 * seed)) },
-  };
-}
-
-function disposeState(state: ReturnType<typeof makeState>): void {
-  state.models.encoder.dispose();
-  state.optimizer.dispose();
-  state.queue.dispose();
-  state.memoryBank.dispose();
-  state.variables.temperature.dispose();
-}
-
-const x = () => tf.tensor2d([[1, 2, 3], [-1, 0, 2]]);
-function adamStep(state: ReturnType<typeof makeState>): void {
-  const input = x();
-  const model = state.models.encoder;
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  tf.dispose(state.optimizer.minimize(() => tf.sum(tf.square(model.apply(input) as tf.Tensor)) as tf.Scalar, true, variables) as tf.Scalar);
-  input.dispose();
-}
-const weightsOf = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
 
 test('checkpoint round trip: weights, Adam state, queue, memory bank, RNG, variables, config and metrics', async () => {
   const dir = freshDir();
@@ -281,70 +252,4 @@ test('checkpoint: an interrupted or failed save leaves the previous checkpoint u
   broken.queue.dispose();
   broken.memoryBank.dispose();
   broken.variables.temperature.dispose();
-});
-
-test('loadOrTrain: trains and saves the first time, loads the second, retrains on a config change', async () => {
-  const dir = freshDir();
-  let trainings = 0;
-  const run = async (config: Record<string, unknown>, seed: number) => {
-    const state = makeState(seed);
-    const result = await loadOrTrain({
-      dir,
-      config,
-      state,
-      train: () => {
-        trainings += 1;
-        adamStep(state);
-        return { finalLoss: 0.5 };
-      },
-      extra: () => ({ normalizer: 42 }),
-      verbose: false,
-    });
-    const weights = weightsOf(state.models.encoder);
-    disposeState(state);
-    return { result, weights };
-  };
-  const first = await run({ epochs: 1 }, 1);
-  assert.equal(first.result.loaded, false);
-  assert.match(first.result.reason, /no checkpoint at .* yet/);
-  assert.ok(!Number.isNaN(Date.parse(first.result.trainedAt)), `trainedAt is an ISO time, got ${first.result.trainedAt}`);
-  const second = await run({ epochs: 1 }, 2);
-  assert.equal(second.result.loaded, true);
-  assert.equal(second.result.trainedAt, first.result.trainedAt, 'a loaded checkpoint reports when it was trained, not now');
-  assert.deepEqual(second.result.metrics, { finalLoss: 0.5 });
-  assert.deepEqual(second.result.extra, { normalizer: 42 });
-  assert.deepEqual(second.weights, first.weights, 'the loaded model has the trained weights');
-  assert.equal(trainings, 1);
-  const third = await run({ epochs: 2 }, 1);
-  assert.equal(third.result.loaded, false);
-  assert.match(third.result.reason, /epochs: checkpoint 1, now 2/);
-  assert.equal(trainings, 2);
-});
-
-test('loadOrTrain by name: fast and full runs keep separate folders, so neither replaces the other', async () => {
-  const root = freshDir();
-  const previousRoot = process.env.CONTRASTIVE_KIT_CHECKPOINTS;
-  const previousFast = process.env.CONTRASTIVE_KIT_FAST;
-  process.env.CONTRASTIVE_KIT_CHECKPOINTS = root;
-  try {
-    const run = async (fast: boolean) => {
-      process.env.CONTRASTIVE_KIT_FAST = fast ? '1' : '0';
-      const state = makeState(1);
-      const result = await loadOrTrain({ name: 'mode-test', config: { epochs: 1 }, state, train: () => ({ fast }), verbose: false });
-      disposeState(state);
-      return result;
-    };
-    const full = await run(false);
-    const fast = await run(true);
-    assert.equal(path.basename(full.dir), 'mode-test');
-    assert.equal(path.basename(fast.dir), 'mode-test-fast');
-    const fullAgain = await run(false);
-    assert.equal(fullAgain.loaded, true, 'the full checkpoint survived the fast run');
-    assert.deepEqual(fullAgain.metrics, { fast: false });
-  } finally {
-    if (previousRoot === undefined) delete process.env.CONTRASTIVE_KIT_CHECKPOINTS;
-    else process.env.CONTRASTIVE_KIT_CHECKPOINTS = previousRoot;
-    if (previousFast === undefined) delete process.env.CONTRASTIVE_KIT_FAST;
-    else process.env.CONTRASTIVE_KIT_FAST = previousFast;
-  }
 });

@@ -12,6 +12,4 @@ export * from './checkpointables';
 export * from './checkpoint';
 export * from './moco';
 export * from './instdisc';
-export * from './leaderboard';
-export * from './leaderboard-summary';
 export * from './shipped-checkpoints';
