@@ -10,6 +10,7 @@ import * as path from 'path';
 import { findKitRoot } from '../runtime/kit-root';
 import { isFastMode } from './fast-mode';
 
+/** Environment variable that moves the checkpoint folder (default `<kit>/build/checkpoints`). */
 export const CHECKPOINT_DIR_VARIABLE = 'CONTRASTIVE_KIT_CHECKPOINTS';
 
 /**
