@@ -1,6 +1,6 @@
 /**
  * Browser check of the kit's figures (issue #7): executes the fixture notebook
- * scripts/fixtures/viz-figures.ipynb headlessly (tslab through the kit's `createCellRunner`),
+ * scripts/fixtures/viz-figures.ipynb headlessly (tslab through scripts/lib/cell-runner.ts),
  * converts the executed copy to HTML with Debian's nbconvert, opens it in headless Chromium
  * (Debian `chromium`, driven by playwright-core) with every request leaving localhost blocked and
  * recorded, and checks that:
@@ -39,7 +39,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { createCellRunner, PLOTLY_INLINE_MARKER } from 'contrastive-kit';
+import { PLOTLY_INLINE_MARKER } from 'contrastive-kit';
+import { createCellRunner } from './lib/cell-runner';
 import { isolatedJupyter, startNotebookServer, type NotebookServer } from './lib/jupyter-server';
 import { installKernel } from './lib/kernel';
 import { cellSource, cleanNotebook, KERNELSPEC, readNotebook, writeNotebook, type Notebook } from './lib/notebook-file';

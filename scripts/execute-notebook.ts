@@ -1,5 +1,5 @@
 /**
- * Executes one notebook headlessly with tslab's executor (through the kit's adapter) and writes
+ * Executes one notebook headlessly with tslab's executor (through scripts/lib/cell-runner.ts) and writes
  * the executed copy. Started by walkthrough.ts as a child process (one process per notebook, so
  * a timeout can kill it and every notebook starts with a fresh tfjs).
  *
@@ -7,7 +7,7 @@
  * Messages to the parent (when forked): {type:'cell', …}, {type:'done', …}, {type:'failed', …}.
  */
 import * as path from 'path';
-import { createCellRunner } from 'contrastive-kit';
+import { createCellRunner } from './lib/cell-runner';
 import { cellSource, readNotebook, writeNotebook } from './lib/notebook-file';
 
 /** A message from this child to walkthrough.ts. */

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 export { tf };
+export * from './runtime';
 export * from './backend';
 export * from './data';
 export * from './losses';
@@ -15,3 +16,4 @@ export * from './train';
 export * from './eval';
 export * from './viz';
 export * from './notebook';
+export * from './tour';

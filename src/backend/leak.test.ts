@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../data/random';
+import { Rng } from '../runtime/random';
 import { createCnnEncoder } from '../models/encoders';
 import { l2Normalize } from '../models/normalize';
 import { nPairLoss } from '../losses/n-pair';

@@ -7,8 +7,8 @@ import {
   eraseRectangles, gaussianBlurPerSample, gaussianKernels, jitterBrightnessContrast, sampleAugmentation, sampleCropBox,
   sampleEraseRect, twoViews,
 } from './augment';
-import { Rng } from './random';
-import { expectClose } from '../notebook/assertions';
+import { Rng } from '../runtime/random';
+import { expectClose } from '../runtime/assertions';
 
 before(async () => {
   await tf.setBackend('cpu');

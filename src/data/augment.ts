@@ -22,7 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { requirePositiveInteger } from '../checks';
-import { Rng } from './random';
+import { Rng } from '../runtime/random';
 
 /** Random resized crop: a box of `scale` × the image area and aspect ratio (w/h) in `ratio`, resized back. */
 export interface CropConfig {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { classBalancedBatches, instanceBatches, labelledPairBatches, neighbourPairBatches, nPairBatches, tupletBatches } from './batches';
-import { Rng, setSeed } from './random';
+import { Rng, setSeed } from '../runtime/random';
 
 /** 10 classes × 60 examples, labels interleaved (index i has class (i·7) mod 10). */
 const LABELS = Uint8Array.from({ length: 600 }, (_, i) => (i * 7) % 10);

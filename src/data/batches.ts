@@ -16,7 +16,7 @@
  * @see notebooks/01-contrastive-loss.ipynb, notebooks/02-triplet-loss.ipynb, notebooks/03-npair-loss.ipynb
  */
 import { requireNonNegativeInteger, requirePositiveInteger } from '../checks';
-import { Rng, rngFor } from './random';
+import { Rng, rngFor } from '../runtime/random';
 import { indicesByClass } from './subset';
 
 /** Options shared by the builders. */

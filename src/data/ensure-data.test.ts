@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { ensureFullFashionMnist } from './ensure-data';
-import { findKitRoot } from './fashion-mnist';
+import { findKitRoot } from '../runtime/kit-root';
 
 /** A kit folder whose only data is a copy of the bundled mini subset, and no Debian package. */
 function miniOnlyKit(): { kitRoot: string; debianDir: string; cleanup: () => void } {

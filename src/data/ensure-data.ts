@@ -10,7 +10,8 @@
  */
 import * as path from 'path';
 import { envFlag } from '../checks';
-import { FASHION_MNIST_DIR_VARIABLE, FashionMnistLocateOptions, fashionMnistKind, findKitRoot, locateFashionMnist } from './fashion-mnist';
+import { findKitRoot } from '../runtime/kit-root';
+import { FASHION_MNIST_DIR_VARIABLE, FashionMnistLocateOptions, fashionMnistKind, locateFashionMnist } from './fashion-mnist';
 import { DownloadProgress, FASHION_MNIST_BASE_URL, fetchFashionMnist } from './fetch';
 
 /** `CONTRASTIVE_KIT_FETCH=0` (or `false`, `no`) never downloads; the walkthrough sets it for notebooks after its own attempt. */

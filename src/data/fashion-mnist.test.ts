@@ -6,11 +6,12 @@ import { test } from 'node:test';
 import * as zlib from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import {
-  classCounts, FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_FILES, fashionMnistCandidates, fashionMnistKind, findKitRoot, imagesTensor,
+  classCounts, FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_FILES, fashionMnistCandidates, fashionMnistKind, imagesTensor,
   imagesToFloat32, labelsTensor, loadFashionMnist, takeFromSplit,
 } from './fashion-mnist';
 import { encodeIdx } from './idx';
-import { expectClose } from '../notebook/assertions';
+import { findKitRoot } from '../runtime/kit-root';
+import { expectClose } from '../runtime/assertions';
 
 /** Writes a tiny Fashion-MNIST-shaped folder: `train` and `test` images whose pixel 0 is the index. */
 function writeTinySet(dir: string, options: { train?: number; test?: number; gzip?: boolean; trainLabels?: number } = {}): void {

@@ -20,6 +20,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { findKitRoot } from '../runtime/kit-root';
 import { readIdxFile } from './idx';
 
 /** The ten class names, indexed by label (from the Fashion-MNIST README). */
@@ -99,24 +100,6 @@ export interface FashionMnistCandidate extends FashionMnistSource {
   files: Record<keyof typeof FASHION_MNIST_FILES, string> | null;
   /** What is missing, when `files` is null. */
   missing: string[];
-}
-
-/**
- * The kit's root folder: the nearest folder above this module (or else above the working
- * directory) that holds `datasets/README.md`. Null when neither has one (e.g. an npm install
- * without the repository).
- */
-export function findKitRoot(startDirs: readonly string[] = [__dirname, process.cwd()]): string | null {
-  for (const start of startDirs) {
-    let dir = path.resolve(start);
-    for (;;) {
-      if (fs.existsSync(path.join(dir, 'datasets', 'README.md'))) return dir;
-      const parent = path.dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
-  }
-  return null;
 }
 
 function findFiles(dir: string): { files: FashionMnistCandidate['files']; missing: string[] } {

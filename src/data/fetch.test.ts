@@ -7,7 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { downloadVerified, fetchFashionMnist, FASHION_MNIST_REMOTE_FILES, RemoteFile } from './fetch';
-import { FASHION_MNIST_FILES, findKitRoot, loadFashionMnist } from './fashion-mnist';
+import { findKitRoot } from '../runtime/kit-root';
+import { FASHION_MNIST_FILES, loadFashionMnist } from './fashion-mnist';
 
 // The server serves the bundled mini files (real IDX .gz files) on 127.0.0.1, a random port.
 const kitRoot = findKitRoot();

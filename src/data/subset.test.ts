@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from './random';
+import { Rng } from '../runtime/random';
 import { indicesByClass, stratifiedIndices } from './subset';
 
 const LABELS = Uint8Array.from({ length: 100 }, (_, i) => (i * 7) % 4); // 25 of each class 0..3

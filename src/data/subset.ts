@@ -6,7 +6,7 @@
  * @see notebooks/00-setup.ipynb
  */
 import { requirePositiveInteger } from '../checks';
-import { Rng } from './random';
+import { Rng } from '../runtime/random';
 
 /**
  * Indices of `perClass` examples of every class, chosen uniformly without replacement within

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from './random';
+import { Rng } from '../runtime/random';
 import { blobCentres, toyBlobs, toyPointsTensor, toyRings, toySpirals } from './toy';
-import { expectClose } from '../notebook/assertions';
+import { expectClose } from '../runtime/assertions';
 
 test('every set has the asked counts, grouped labels and finite points, in 2-D and 3-D', () => {
   for (const make of [toySpirals, toyRings, toyBlobs]) {

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { requirePositiveInteger } from '../checks';
-import { Rng, rngFor } from './random';
+import { Rng, rngFor } from '../runtime/random';
 
 /** A labelled point set. */
 export interface ToyDataset {

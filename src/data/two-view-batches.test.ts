@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { ImageSplit } from './fashion-mnist';
-import { Rng } from './random';
+import { Rng } from '../runtime/random';
 import { twoViewBatches } from './two-view-batches';
 
 before(async () => {

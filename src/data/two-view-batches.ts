@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AugmentationConfig, AugmentationPresetName, augmentationConfig, twoViews } from './augment';
 import { instanceBatches, InstanceOptions } from './batches';
 import { ImageSplit, imagesTensor } from './fashion-mnist';
-import { Rng, rngFor } from './random';
+import { Rng, rngFor } from '../runtime/random';
 
 /** One two-view batch. The caller owns (and disposes) `query` and `key`. */
 export interface TwoViewBatch {

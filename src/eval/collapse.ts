@@ -18,7 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { rngFor } from '../data/random';
+import { rngFor } from '../runtime/random';
 import { requireFiniteValues, requireInteger, requireMatrix } from '../checks';
 import { defaultPairwiseChunk, reducePairwiseBlocks } from './pairwise';
 

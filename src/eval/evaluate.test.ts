@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../data/random';
+import { Rng } from '../runtime/random';
 import { defaultKnnNeighbours, evaluateEmbeddings, PROTOCOL_KNN_NEIGHBOURS } from './evaluate';
 
 /** An independent float64 implementation of the protocol with plain loops. */

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { Rng } from '../data/random';
-import { expectClose } from '../notebook/assertions';
+import { Rng } from '../runtime/random';
+import { expectClose } from '../runtime/assertions';
 import { forEachKnnChunk, knnDistances, knnRows, knnSearch } from './knn-search';
 
 // Importing the wasm backend makes it the default; the tests run on cpu unless they say otherwise.

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../data/random';
+import { Rng } from '../runtime/random';
 import { linearProbe } from './linear-probe';
 
 /** Gaussian blobs, one per class, in `dim` dimensions. */

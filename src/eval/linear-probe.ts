@@ -12,7 +12,7 @@
  * @see notebooks/05-moco.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { rngFor } from '../data/random';
+import { rngFor } from '../runtime/random';
 import { requireFiniteValues, requireInteger, requireNonNegative, requirePositiveFinite } from '../checks';
 import { checkTrainTest, LabelledEmbeddings, numClassesOf } from './inputs';
 

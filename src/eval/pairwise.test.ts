@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { expectClose } from '../notebook/assertions';
+import { expectClose } from '../runtime/assertions';
 import { defaultPairwiseChunk, reducePairwiseBlocks } from './pairwise';
 
 test('blocks hold the squared distances to all rows and mark the self pairs', () => {

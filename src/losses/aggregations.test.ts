@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { expectClose } from '../notebook/assertions';
+import { expectClose } from '../runtime/assertions';
 import { contrastiveTerms, crossEntropyTerms, hingeAggregate, hingeTerm, logSumExpAggregate, softMarginTerm, tripletTerm } from './aggregations';
 import { indexMasks } from './masks';
 

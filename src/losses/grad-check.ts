@@ -5,7 +5,7 @@
  * @see notebooks/06-design-your-own-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../data/random';
+import { Rng } from '../runtime/random';
 import { optionsObject, requireNonNegative, requirePositive, requireTensor, shapeText } from '../checks';
 
 /** Options of {@link gradCheck}. */

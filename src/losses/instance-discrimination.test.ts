@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { expectClose } from '../notebook/assertions';
+import { expectClose } from '../runtime/assertions';
 import { lossFixtures } from '../testing/loss-fixtures';
 import { gradCheck } from './grad-check';
 import { estimateNormalizer, nceLoss, nonParametricSoftmaxLoss } from './instance-discrimination';
-import { Rng } from '../data/random';
+import { Rng } from '../runtime/random';
 
 const t2 = (rows: number[][]) => tf.tensor2d(rows, undefined, 'float32');
 const i1 = (values: number[]) => tf.tensor1d(values, 'int32');

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { expectClose } from '../notebook/assertions';
+import { expectClose } from '../runtime/assertions';
 import { anchorPositivePairs, readLabelledBatch, releaseLabelledBatch, sortedNegatives } from './labelled-batch';
 import { labelMasks } from './masks';
 

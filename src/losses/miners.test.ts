@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../data/random';
-import { expectClose } from '../notebook/assertions';
+import { Rng } from '../runtime/random';
+import { expectClose } from '../runtime/assertions';
 import { lossFixtures } from '../testing/loss-fixtures';
 import { mineBatchAll, mineBatchHard, mineRandom, mineSemiHard, mineTriplets } from './miners';
 import { countTripletKinds } from './triplet-kinds';

@@ -18,7 +18,7 @@
  * @see notebooks/02-triplet-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, rngFor } from '../data/random';
+import { Rng, rngFor } from '../runtime/random';
 import { optionsObject, requireFloat, requireLabels, requirePositive } from '../checks';
 import { anchorPositivePairs, readLabelledBatch, releaseLabelledBatch, sortedNegatives } from './labelled-batch';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { ImageSplit } from '../data/fashion-mnist';
-import { expectClose } from '../notebook/assertions';
+import { expectClose } from '../runtime/assertions';
 import { embedSplit } from './embed';
 
 function tinySplit(count: number): ImageSplit {

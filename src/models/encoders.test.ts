@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { createCnnEncoder, createMlpEncoder } from './encoders';
-import { Rng, setSeed, rngFor } from '../data/random';
-import { expectClose } from '../notebook/assertions';
+import { Rng, setSeed, rngFor } from '../runtime/random';
+import { expectClose } from '../runtime/assertions';
 
 function weightsOf(model: tf.LayersModel): Float32Array[] {
   return model.getWeights().map((w) => w.dataSync() as Float32Array);

@@ -21,7 +21,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { requireOneOf, requirePositiveInteger, requirePositiveIntegers } from '../checks';
-import { Rng, rngFor } from '../data/random';
+import { Rng, rngFor } from '../runtime/random';
 import { initializeWeights, type InitScheme } from './init';
 
 /** Options of {@link createMlpEncoder}. */

@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { createProjectionHead, withProjectionHead } from './heads';
 import { createMlpEncoder } from './encoders';
-import { Rng } from '../data/random';
-import { expectClose } from '../notebook/assertions';
+import { Rng } from '../runtime/random';
+import { expectClose } from '../runtime/assertions';
 
 test('createProjectionHead: linear and 2-layer MLP (MoCo v2) shapes', () => {
   const linear = createProjectionHead({ inputDim: 8, outputDim: 4, rng: new Rng(1) });

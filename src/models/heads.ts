@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { requireOneOf, requirePositiveInteger } from '../checks';
-import { Rng, rngFor } from '../data/random';
+import { Rng, rngFor } from '../runtime/random';
 import { initializeWeights } from './init';
 
 /** Options of {@link createProjectionHead}. */

@@ -17,7 +17,7 @@
  * @see notebooks/01-contrastive-loss.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../data/random';
+import { Rng } from '../runtime/random';
 
 /** Fan-in and fan-out of a dense kernel [in, out] or a conv kernel [kh, kw, in, out]. */
 export function fansOf(shape: readonly number[]): { fanIn: number; fanOut: number } {

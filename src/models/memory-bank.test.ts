@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { MemoryBank, proximalPenalty, sampleNoiseIndices, sampleSharedNoiseIndices } from './memory-bank';
-import { Rng } from '../data/random';
-import { expectClose } from '../notebook/assertions';
+import { Rng } from '../runtime/random';
+import { expectClose } from '../runtime/assertions';
+import { storedPart } from '../testing/stored-part';
 
 test('MemoryBank: n random unit vectors, gather by index (repeats allowed)', () => {
   const bank = new MemoryBank({ size: 10, dim: 3, rng: new Rng(1) });
@@ -131,4 +132,25 @@ test('sampleSharedNoiseIndices: K uniform draws with replacement for the whole b
   [1, 2, 4, 5, 6, 7, 8].forEach((row) => assert.ok(Math.abs(seen[row] - 2000) < 5 * 41, `row ${row}: ${seen[row]}`));
   assert.throws(() => sampleSharedNoiseIndices(new Rng(1), 0, 10), /sampleSharedNoiseIndices: 'numNegatives' must be a positive integer, got 0/);
   assert.throws(() => sampleSharedNoiseIndices(new Rng(1), 3, 2, [0, 1]), /'exclude' must leave some of the 2 rows to draw/);
+});
+
+test('MemoryBank as a Checkpointable: its size as JSON, vectors [n, D] and ages [n] as tensors; another size is reported', () => {
+  const bank = new MemoryBank({ size: 4, dim: 2, rng: new Rng(3) });
+  const f = tf.tensor2d([[1, 0]]); // [1, 2]
+  bank.write([1], f, 2);
+  const saved = bank.saveCheckpoint();
+  assert.deepEqual(saved.json, { size: 4, dim: 2 });
+  assert.deepEqual(Object.entries(saved.tensors!).map(([name, t]) => `${name} ${t.dtype} [${t.shape}]`), ['vectors float32 [4,2]', 'ages int32 [4]']);
+  const copy = new MemoryBank({ size: 4, dim: 2, rng: new Rng(4) });
+  const { stored, problems } = storedPart(saved, 'the memory bank');
+  copy.checkCheckpoint(stored);
+  assert.deepEqual(problems, []);
+  copy.restoreCheckpoint(stored);
+  assert.deepEqual(copy.getState(), bank.getState());
+  const larger = new MemoryBank({ size: 5, dim: 2, rng: new Rng(4) });
+  const probe = storedPart(saved, 'the memory bank');
+  larger.checkCheckpoint(probe.stored);
+  assert.deepEqual(probe.problems, ['the memory bank is [4,2] in the checkpoint, [5,2] now', "the memory bank's ages tensor is [4] in the checkpoint, [5] now"]);
+  [bank, copy, larger].forEach((b) => b.dispose());
+  f.dispose();
 });

@@ -16,7 +16,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { requirePositiveInteger } from '../checks';
-import { Rng, rngFor } from '../data/random';
+import { Checkpointable, CheckpointPart, expectStoredShape, StoredPart } from '../runtime/checkpointable';
+import { Rng, rngFor } from '../runtime/random';
 import { randomUnitVectors } from './queue';
 
 /** Options of {@link MemoryBank}. */
@@ -41,8 +42,8 @@ export interface MemoryBankState {
 
 type Indices = ArrayLike<number> | tf.Tensor1D;
 
-/** The InstDisc memory bank. */
-export class MemoryBank {
+/** The InstDisc memory bank. Checkpoints save and restore it ({@link Checkpointable}). */
+export class MemoryBank implements Checkpointable {
   readonly size: number;
   readonly dim: number;
   private vectorsVariable: tf.Variable<tf.Rank.R2>;
@@ -189,6 +190,29 @@ export class MemoryBank {
     }
     tf.tidy(() => this.vectorsVariable.assign(tf.tensor2d(state.vectors, [this.size, this.dim])));
     this.ages.set(state.ages);
+  }
+
+  /** Its size as JSON, the vectors [n, D] and ages [n] as tensors, for a checkpoint. */
+  saveCheckpoint(): CheckpointPart {
+    const state = this.getState();
+    return {
+      json: { size: state.size, dim: state.dim },
+      tensors: {
+        vectors: { dtype: 'float32', shape: [state.size, state.dim], values: state.vectors }, // [n, D]
+        ages: { dtype: 'int32', shape: [state.size], values: state.ages }, // [n]
+      },
+    };
+  }
+
+  /** Reports stored vectors that are not [n, D] or ages that are not [n] for this bank. */
+  checkCheckpoint(stored: StoredPart): void {
+    expectStoredShape(stored, stored.label, stored.tensor('vectors'), [this.size, this.dim]);
+    expectStoredShape(stored, `${stored.label}'s ages tensor`, stored.tensor('ages'), [this.size]);
+  }
+
+  /** Restores the stored vectors and ages. */
+  restoreCheckpoint(stored: StoredPart): void {
+    this.setState({ size: this.size, dim: this.dim, vectors: stored.tensor('vectors')!.values as Float32Array, ages: stored.tensor('ages')!.values as Int32Array });
   }
 
   /** Frees the bank. */

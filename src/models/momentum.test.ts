@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { cloneModel, MomentumEncoder } from './momentum';
 import { createMlpEncoder } from './encoders';
-import { Rng } from '../data/random';
-import { expectClose } from '../notebook/assertions';
+import { Rng } from '../runtime/random';
+import { expectClose } from '../runtime/assertions';
 
 const tiny = (seed: number) => createMlpEncoder({ inputShape: [3], hiddenUnits: [4], outputDim: 2, rng: new Rng(seed) });
 const values = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));

@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { encodeNormalized, l2Normalize } from './normalize';
 import { createMlpEncoder } from './encoders';
-import { Rng } from '../data/random';
-import { expectClose } from '../notebook/assertions';
+import { Rng } from '../runtime/random';
+import { expectClose } from '../runtime/assertions';
 
 test('l2Normalize: hand-computed rows, zero row stays zero, no leaks', () => {
   const x = tf.tensor2d([[3, 4], [0, 0], [-1, 0]]);

@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { MocoQueue, validateQueueSize } from './queue';
-import { Rng } from '../data/random';
-import { expectClose } from '../notebook/assertions';
+import { Rng } from '../runtime/random';
+import { expectClose } from '../runtime/assertions';
+import { storedPart } from '../testing/stored-part';
 
 test('MocoQueue: starts as K random unit vectors, seeded', () => {
   const a = new MocoQueue({ queueSize: 8, dim: 4, rng: new Rng(1) });
@@ -61,4 +62,25 @@ test('MocoQueue: getState/setState round trip', () => {
   assert.throws(() => wrong.setState(state), /MocoQueue.setState: the state is a 4×2 queue, this queue is 8×2/);
   tf.dispose(keys);
   [queue, other, wrong].forEach((q) => q.dispose());
+});
+
+test('MocoQueue as a Checkpointable: sizes, pointer and count as JSON, keys [K, D] and sample indices [K] as tensors', () => {
+  const queue = new MocoQueue({ queueSize: 4, dim: 2, rng: new Rng(3) });
+  const keys = tf.tensor2d([[1, 0], [0, 1]]); // [2, 2]
+  queue.enqueue(keys, [5, 6]);
+  const saved = queue.saveCheckpoint();
+  assert.deepEqual(saved.json, { queueSize: 4, dim: 2, pointer: 2, enqueued: 1 });
+  assert.deepEqual(Object.entries(saved.tensors!).map(([name, t]) => `${name} ${t.dtype} [${t.shape}]`), ['keys float32 [4,2]', 'sampleIndices int32 [4]']);
+  const other = new MocoQueue({ queueSize: 4, dim: 2, rng: new Rng(9) });
+  const { stored, problems } = storedPart(saved, 'the queue');
+  other.checkCheckpoint(stored);
+  assert.deepEqual(problems, []);
+  other.restoreCheckpoint(stored);
+  assert.deepEqual(other.getState(), queue.getState());
+  const wider = new MocoQueue({ queueSize: 8, dim: 2, rng: new Rng(9) });
+  const probe = storedPart(saved, 'the queue');
+  wider.checkCheckpoint(probe.stored);
+  assert.deepEqual(probe.problems, ['the queue is [4,2] in the checkpoint, [8,2] now', "the queue's sampleIndices tensor is [4] in the checkpoint, [8] now"]);
+  tf.dispose(keys);
+  [queue, other, wider].forEach((q) => q.dispose());
 });

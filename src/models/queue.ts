@@ -10,7 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { requirePositiveInteger } from '../checks';
-import { Rng, rngFor } from '../data/random';
+import { Checkpointable, CheckpointPart, expectStoredShape, StoredPart } from '../runtime/checkpointable';
+import { Rng, rngFor } from '../runtime/random';
 
 /** Random unit vectors [count, dim] drawn from `rng` (normal samples, normalised). */
 export function randomUnitVectors(count: number, dim: number, rng: Rng): Float32Array {
@@ -77,8 +78,11 @@ export interface MocoQueueState {
   enqueued: number;
 }
 
-/** The MoCo queue. */
-export class MocoQueue {
+/** What a checkpoint stores of a queue besides its tensors (`keys`, `sampleIndices`). */
+type StoredQueueLayout = Pick<MocoQueueState, 'queueSize' | 'dim' | 'pointer' | 'enqueued'>;
+
+/** The MoCo queue. Checkpoints save and restore it ({@link Checkpointable}). */
+export class MocoQueue implements Checkpointable {
   readonly queueSize: number;
   readonly dim: number;
   private keys: tf.Variable<tf.Rank.R2>;
@@ -167,6 +171,31 @@ export class MocoQueue {
     this.sampleIndices.set(state.sampleIndices);
     this.pointerValue = state.pointer;
     this.enqueuedValue = state.enqueued;
+  }
+
+  /** Its sizes, pointer and count as JSON, the keys [K, D] and sample indices [K] as tensors, for a checkpoint. */
+  saveCheckpoint(): CheckpointPart {
+    const state = this.getState();
+    const layout: StoredQueueLayout = { queueSize: state.queueSize, dim: state.dim, pointer: state.pointer, enqueued: state.enqueued };
+    return {
+      json: layout,
+      tensors: {
+        keys: { dtype: 'float32', shape: [state.queueSize, state.dim], values: state.keys }, // [K, D]
+        sampleIndices: { dtype: 'int32', shape: [state.queueSize], values: state.sampleIndices }, // [K]
+      },
+    };
+  }
+
+  /** Reports stored keys that are not [K, D] or sample indices that are not [K] for this queue. */
+  checkCheckpoint(stored: StoredPart): void {
+    expectStoredShape(stored, stored.label, stored.tensor('keys'), [this.queueSize, this.dim]);
+    expectStoredShape(stored, `${stored.label}'s sampleIndices tensor`, stored.tensor('sampleIndices'), [this.queueSize]);
+  }
+
+  /** Restores the stored keys, sample indices, pointer and count. */
+  restoreCheckpoint(stored: StoredPart): void {
+    const layout = stored.json as StoredQueueLayout;
+    this.setState({ ...layout, keys: stored.tensor('keys')!.values as Float32Array, sampleIndices: stored.tensor('sampleIndices')!.values as Int32Array });
   }
 
   /** Frees the buffer. */

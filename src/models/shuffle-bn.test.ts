@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { encodeInGroups, encodeKeysShuffled } from './shuffle-bn';
 import { createMlpEncoder } from './encoders';
 import { l2Normalize } from './normalize';
-import { Rng } from '../data/random';
-import { expectClose } from '../notebook/assertions';
+import { Rng } from '../runtime/random';
+import { expectClose } from '../runtime/assertions';
 
 const inputs = (seed: number, rows = 8) => tf.tensor2d(new Rng(seed).normalArray(rows * 5), [rows, 5]);
 const bnEncoder = (seed: number) => createMlpEncoder({ inputShape: [5], hiddenUnits: [6], outputDim: 3, batchNorm: true, rng: new Rng(seed) });

@@ -21,7 +21,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { requireInteger } from '../checks';
-import { Rng } from '../data/random';
+import { Rng } from '../runtime/random';
 import { l2Normalize } from './normalize';
 
 function checkGroups(batch: number, groups: number, fn: string): void {

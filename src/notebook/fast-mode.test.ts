@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { byMode, runMode } from './fast-mode';
-import { findKitRoot } from '../data/fashion-mnist';
+import { findKitRoot } from '../runtime/kit-root';
 
 function withEnv(values: Record<string, string | undefined>, body: () => void): void {
   const saved = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));

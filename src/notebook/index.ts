@@ -1,10 +1,13 @@
-export * from './display';
-export * from './table';
+/**
+ * The notebook layer, on top of every other folder: the prelude every notebook runs first, fast
+ * mode, results files, `loadOrTrain` with the policy of where checkpoints live, the leaderboard
+ * harness, and the tslab watch guard. Nothing below imports it (src/testing/boundaries.test.ts).
+ */
 export * from './fast-mode';
 export * from './prelude';
-export { canDisplay, writeDisplayData, createCellRunner, tslabVersion, ignoreChangesOutside } from './tslab-adapter';
-export type { MimeBundle, NotebookOutput, CellResult, CellRunner, CellRunnerOptions } from './tslab-adapter';
-export * from './tour';
-export * from './assertions';
+export * from './tslab-watch';
 export * from './results';
-export * from './percent';
+export * from './checkpoint-folder';
+export * from './load-or-train';
+export * from './leaderboard';
+export * from './leaderboard-summary';

@@ -13,12 +13,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendChoice, selectBackend } from '../backend/select';
-import { setSeed } from '../data/random';
+import { setSeed } from '../runtime/random';
 import { ensureFullFashionMnist } from '../data/ensure-data';
 import { fashionMnistKind } from '../data/fashion-mnist';
-import { showMarkdown } from './display';
+import { showMarkdown } from '../runtime/display';
 import { RunMode, isFastMode } from './fast-mode';
-import { ignoreChangesOutside, tslabVersion } from './tslab-adapter';
+import { tslabVersion } from '../runtime/tslab-display';
+import { ignoreChangesOutside } from './tslab-watch';
 
 /** Versions of what the notebooks run on. */
 export interface Versions {
@@ -77,7 +78,7 @@ export async function setupNotebook(
   }
   const seed = options.seed ?? 42;
   if (!Number.isInteger(seed)) throw new Error(`setupNotebook: 'seed' must be an integer, got ${seed}`);
-  // In a tslab kernel: a rebuild of the library must not reach tslab's compiler (see the adapter).
+  // In a tslab kernel: a rebuild of the library must not reach tslab's compiler (see tslab-watch.ts).
   if (tslabVersion() !== null) ignoreChangesOutside(process.cwd());
   const backend = await selectBackend();
   setSeed(seed);

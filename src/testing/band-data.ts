@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ImageSplit } from '../data/fashion-mnist';
-import { Rng } from '../data/random';
+import { Rng } from '../runtime/random';
 
 /** `count` noisy 28×28 images; image i has class i mod 4, bright (150–250) in band i mod 4, dark (30–130) elsewhere. */
 export function bandSplit(name: 'train' | 'test', count: number, seed: number): ImageSplit {

@@ -8,8 +8,8 @@
  * it. It is not exported from the package index and left out of the published files.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../data/random';
-import { expectClose, Tolerance } from '../notebook/assertions';
+import { Rng } from '../runtime/random';
+import { expectClose, Tolerance } from '../runtime/assertions';
 import { patchWasmKernels } from '../backend/wasm-patches';
 
 /** Random float32 values from a seeded generator: `count` normals. */

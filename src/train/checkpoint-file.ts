@@ -18,6 +18,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { Float16Array } from '@petamoriken/float16';
 import writeFileAtomic = require('write-file-atomic');
+import type { StoredTensor } from '../runtime/checkpointable';
 
 /** Format name written into every manifest. */
 export const CHECKPOINT_FORMAT = 'contrastive-kit-checkpoint';
@@ -28,13 +29,6 @@ const MANIFEST = 'manifest.json';
 /** The gzip-compressed manifest of a compact checkpoint (shipped ones: their training records are large). */
 const MANIFEST_GZ = 'manifest.json.gz';
 const DATA = 'tensors.bin';
-
-/** A tensor as stored: values and shape. */
-export interface StoredTensor {
-  dtype: 'float32' | 'int32';
-  shape: number[];
-  values: Float32Array | Int32Array;
-}
 
 /** Where a tensor sits in `tensors.bin`. */
 export interface TensorEntry {

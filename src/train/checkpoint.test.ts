@@ -4,46 +4,19 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { configDifferences, loadOrTrain, restoreTrainingState, saveTrainingState, TrainingState } from './checkpoint';
+import { configDifferences, restoreTrainingState, saveTrainingState } from './checkpoint';
 import { checkpointExists, readCheckpoint } from './checkpoint-file';
 import { createMlpEncoder } from '../models/encoders';
 import { MocoQueue } from '../models/queue';
-import { MemoryBank } from '../models/memory-bank';
-import { Rng } from '../data/random';
+import { Checkpointable, tensorFromStored, storedTensor, expectStoredShape } from '../runtime/checkpointable';
+import { Rng } from '../runtime/random';
+import { readShippedIndex, shippedCheckpointsRoot } from './shipped-checkpoints';
+import { adamStep, disposeTrainingState as disposeState, makeTrainingState as makeState, weightsOf } from '../testing/training-state';
 
 const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-checkpoint-test-'));
 process.on('exit', () => fs.rmSync(tempRoot, { recursive: true, force: true }));
 let counter = 0;
 const freshDir = () => path.join(tempRoot, `run-${++counter}`);
-
-function makeState(seed: number): TrainingState & { models: { encoder: tf.LayersModel }; optimizer: tf.Optimizer; queue: MocoQueue; memoryBank: MemoryBank; rngs: { data: Rng }; variables: { temperature: tf.Variable } } {
-  return {
-    models: { encoder: createMlpEncoder({ inputShape: [3], hiddenUnits: [4], outputDim: 2, rng: new Rng(seed) }) },
-    optimizer: tf.train.adam(0.01),
-    queue: new MocoQueue({ queueSize: 4, dim: 2, rng: new Rng(seed) }),
-    memoryBank: new MemoryBank({ size: 5, dim: 2, rng: new Rng(seed) }),
-    rngs: { data: new Rng(11) },
-    variables: { temperature: tf.variable(tf.scalar(0.07 * seed)) },
-  };
-}
-
-function disposeState(state: ReturnType<typeof makeState>): void {
-  state.models.encoder.dispose();
-  state.optimizer.dispose();
-  state.queue.dispose();
-  state.memoryBank.dispose();
-  state.variables.temperature.dispose();
-}
-
-const x = () => tf.tensor2d([[1, 2, 3], [-1, 0, 2]]);
-function adamStep(state: ReturnType<typeof makeState>): void {
-  const input = x();
-  const model = state.models.encoder;
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  tf.dispose(state.optimizer.minimize(() => tf.sum(tf.square(model.apply(input) as tf.Tensor)) as tf.Scalar, true, variables) as tf.Scalar);
-  input.dispose();
-}
-const weightsOf = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
 
 test('checkpoint round trip: weights, Adam state, queue, memory bank, RNG, variables, config and metrics', async () => {
   const dir = freshDir();
@@ -75,6 +48,128 @@ test('checkpoint round trip: weights, Adam state, queue, memory bank, RNG, varia
   adamStep(b);
   assert.deepEqual(weightsOf(b.models.encoder), weightsOf(a.models.encoder));
   keys.dispose();
+  disposeState(a);
+  disposeState(b);
+});
+
+test('checkpoint format: the names of the stored tensors and JSON sections are those of the shipped checkpoints', async () => {
+  const dir = freshDir();
+  const a = makeState(1);
+  adamStep(a);
+  a.rngs.data.normal();
+  await saveTrainingState(dir, a, { config: { k: 1 } });
+  const { manifest } = readCheckpoint(dir);
+  const json = manifest.json as { layout: Record<string, unknown>; rngs: Record<string, { seed: number; state: Array<number | null> }> };
+  assert.deepEqual(Object.keys(manifest.json), ['config', 'metrics', 'progress', 'extra', 'layout', 'rngs']);
+  assert.deepEqual(manifest.tensors.map((t) => `${t.name} ${t.dtype} [${t.shape}]`), [
+    'model/encoder/0 float32 [3,4]', 'model/encoder/1 float32 [4]', 'model/encoder/2 float32 [4,2]', 'model/encoder/3 float32 [2]',
+    'optimizer/0 int32 []', 'optimizer/1 float32 [3,4]', 'optimizer/2 float32 [4]', 'optimizer/3 float32 [4,2]', 'optimizer/4 float32 [2]',
+    'optimizer/5 float32 [3,4]', 'optimizer/6 float32 [4]', 'optimizer/7 float32 [4,2]', 'optimizer/8 float32 [2]',
+    'queue/keys float32 [4,2]', 'queue/sampleIndices int32 [4]',
+    'memoryBank/vectors float32 [5,2]', 'memoryBank/ages int32 [5]',
+    'variable/temperature float32 []',
+  ]);
+  assert.deepEqual(Object.keys(json.layout), ['model:encoder', 'optimizer', 'queue', 'memoryBank']);
+  assert.deepEqual((json.layout['model:encoder'] as Array<{ shape: number[] }>).map((w) => w.shape), [[3, 4], [4], [4, 2], [2]]);
+  assert.deepEqual(json.layout.optimizer, { className: 'Adam', count: 9 });
+  assert.deepEqual(json.layout.queue, { queueSize: 4, dim: 2, pointer: 0, enqueued: 0 });
+  assert.deepEqual(json.layout.memoryBank, { size: 5, dim: 2 });
+  assert.deepEqual(Object.keys(json.rngs), ['data']);
+  assert.equal(json.rngs.data.seed, 11);
+  assert.equal(typeof json.rngs.data.state[json.rngs.data.state.length - 1], 'number', 'a cached second normal is stored');
+  disposeState(a);
+});
+
+test("every shipped checkpoint restores through restoreTrainingState with its manifest entry's config", async () => {
+  const root = shippedCheckpointsRoot();
+  assert.ok(root !== null, 'the tests run inside the kit checkout');
+  const entries = Object.entries(readShippedIndex(root).checkpoints);
+  assert.ok(entries.length > 0);
+  for (const [name, entry] of entries) {
+    const dir = path.join(root, name);
+    const { manifest, tensors } = readCheckpoint(dir);
+    const layout = (manifest.json as { layout: Record<string, Array<{ name: string; shape: number[] }>> }).layout;
+    // A stand-in for each stored model: the same weight names and shapes; it records what it is given.
+    const received: Record<string, number[][]> = {};
+    const models = Object.fromEntries(Object.entries(layout).filter(([key]) => key.startsWith('model:')).map(([key, weights]) => {
+      const modelName = key.slice('model:'.length);
+      const stub = {
+        weights: weights.map((w) => ({ name: w.name, originalName: w.name, shape: w.shape })),
+        setWeights: (values: tf.Tensor[]) => { received[modelName] = values.map((v) => Array.from(v.dataSync())); },
+      };
+      return [modelName, stub as unknown as tf.LayersModel];
+    }));
+    assert.ok(Object.keys(models).length > 0, `${name} stores a model`);
+    const before = tf.memory().numTensors;
+    const restored = await restoreTrainingState(dir, { models }, { config: entry.config });
+    assert.equal(tf.memory().numTensors, before, `${name}: restoring leaks nothing`);
+    assert.equal(restored.createdAt, entry.trainedAt, `${name}: the manifest's time is the entry's`);
+    for (const modelName of Object.keys(models)) {
+      const expected = layout[`model:${modelName}`].map((_, i) => Array.from(tensors.get(`model/${modelName}/${i}`)!.values));
+      assert.deepEqual(received[modelName], expected, `${name}: model '${modelName}' got the stored weights`);
+    }
+  }
+});
+
+test('checkpoint: any Checkpointable in state.parts is saved and restored by name, with no change to checkpoint.ts', async () => {
+  const dir = freshDir();
+  /** A learned temperature with a step counter: the contract's example. */
+  const makeTemperature = (value: number, steps: number) => {
+    const variable = tf.variable(tf.scalar(value));
+    const part: Checkpointable & { steps: number; variable: tf.Variable } = {
+      steps,
+      variable,
+      saveCheckpoint: () => ({ json: { steps: part.steps }, tensors: { value: storedTensor(variable) } }),
+      checkCheckpoint: (stored) => expectStoredShape(stored, stored.label, stored.tensor('value'), []),
+      restoreCheckpoint: (stored) => {
+        part.steps = (stored.json as { steps: number }).steps;
+        const value = stored.tensor('value')!;
+        tf.tidy(() => variable.assign(tensorFromStored(value) as tf.Scalar));
+      },
+    };
+    return part;
+  };
+  const a = makeState(1);
+  const saved = makeTemperature(0.07, 12);
+  await saveTrainingState(dir, { ...a, parts: { temperature: saved } }, { config: { k: 1 } });
+  const { manifest } = readCheckpoint(dir);
+  assert.deepEqual((manifest.json as { layout: Record<string, unknown> }).layout['part:temperature'], { steps: 12 });
+  assert.ok(manifest.tensors.some((t) => t.name === 'part/temperature/value'));
+  const restored = makeTemperature(1, 0);
+  await restoreTrainingState(dir, { parts: { temperature: restored } }, { config: { k: 1 } });
+  assert.equal(restored.steps, 12);
+  assert.ok(Math.abs(restored.variable.dataSync()[0] - 0.07) < 1e-7);
+  // A part the checkpoint does not have is named; so is a part that is not a Checkpointable.
+  const other = makeTemperature(1, 0);
+  await assert.rejects(restoreTrainingState(dir, { parts: { scale: other } }, { config: { k: 1 } }), /does not fit this training state:\n  it has no part 'scale'/);
+  await assert.rejects(saveTrainingState(dir, { parts: { scale: {} as Checkpointable } }, { config: { k: 1 } }), /saveTrainingState: 'state.parts.scale' must implement Checkpointable/);
+  disposeState(a);
+  tf.dispose([saved.variable, restored.variable, other.variable]);
+});
+
+test('checkpoint: every part is checked before any is restored, and every misfit is listed', async () => {
+  const dir = freshDir();
+  const a = makeState(1);
+  await saveTrainingState(dir, a, { config: { k: 1 } });
+  const b = makeState(2);
+  const misfit = {
+    ...b,
+    queue: new MocoQueue({ queueSize: 8, dim: 2, rng: new Rng(2) }),
+    rngs: { data: new Rng(12), augment: new Rng(1) },
+  };
+  const before = { weights: weightsOf(b.models.encoder), bank: b.memoryBank.getState(), temperature: b.variables.temperature.dataSync()[0] };
+  await assert.rejects(restoreTrainingState(dir, misfit, { config: { k: 1 } }), (error: Error) => {
+    assert.match(error.message, /does not fit this training state/);
+    assert.match(error.message, /the queue is \[4,2\] in the checkpoint, \[8,2\] now/);
+    assert.match(error.message, /RNG 'data' was seeded 11 in the checkpoint, 12 now/);
+    assert.match(error.message, /it has no RNG state 'augment'/);
+    return true;
+  });
+  assert.deepEqual(weightsOf(b.models.encoder), before.weights, 'the model was not restored');
+  assert.deepEqual(b.memoryBank.getState(), before.bank, 'the memory bank was not restored');
+  assert.equal(b.variables.temperature.dataSync()[0], before.temperature, 'the variable was not restored');
+  await assert.rejects(restoreTrainingState(dir, { models: { query: b.models.encoder } }, { config: { k: 1 } }), /it has no model 'query' \(it has: encoder\)/);
+  misfit.queue.dispose();
   disposeState(a);
   disposeState(b);
 });
@@ -157,70 +252,4 @@ test('checkpoint: an interrupted or failed save leaves the previous checkpoint u
   broken.queue.dispose();
   broken.memoryBank.dispose();
   broken.variables.temperature.dispose();
-});
-
-test('loadOrTrain: trains and saves the first time, loads the second, retrains on a config change', async () => {
-  const dir = freshDir();
-  let trainings = 0;
-  const run = async (config: Record<string, unknown>, seed: number) => {
-    const state = makeState(seed);
-    const result = await loadOrTrain({
-      dir,
-      config,
-      state,
-      train: () => {
-        trainings += 1;
-        adamStep(state);
-        return { finalLoss: 0.5 };
-      },
-      extra: () => ({ normalizer: 42 }),
-      verbose: false,
-    });
-    const weights = weightsOf(state.models.encoder);
-    disposeState(state);
-    return { result, weights };
-  };
-  const first = await run({ epochs: 1 }, 1);
-  assert.equal(first.result.loaded, false);
-  assert.match(first.result.reason, /no checkpoint at .* yet/);
-  assert.ok(!Number.isNaN(Date.parse(first.result.trainedAt)), `trainedAt is an ISO time, got ${first.result.trainedAt}`);
-  const second = await run({ epochs: 1 }, 2);
-  assert.equal(second.result.loaded, true);
-  assert.equal(second.result.trainedAt, first.result.trainedAt, 'a loaded checkpoint reports when it was trained, not now');
-  assert.deepEqual(second.result.metrics, { finalLoss: 0.5 });
-  assert.deepEqual(second.result.extra, { normalizer: 42 });
-  assert.deepEqual(second.weights, first.weights, 'the loaded model has the trained weights');
-  assert.equal(trainings, 1);
-  const third = await run({ epochs: 2 }, 1);
-  assert.equal(third.result.loaded, false);
-  assert.match(third.result.reason, /epochs: checkpoint 1, now 2/);
-  assert.equal(trainings, 2);
-});
-
-test('loadOrTrain by name: fast and full runs keep separate folders, so neither replaces the other', async () => {
-  const root = freshDir();
-  const previousRoot = process.env.CONTRASTIVE_KIT_CHECKPOINTS;
-  const previousFast = process.env.CONTRASTIVE_KIT_FAST;
-  process.env.CONTRASTIVE_KIT_CHECKPOINTS = root;
-  try {
-    const run = async (fast: boolean) => {
-      process.env.CONTRASTIVE_KIT_FAST = fast ? '1' : '0';
-      const state = makeState(1);
-      const result = await loadOrTrain({ name: 'mode-test', config: { epochs: 1 }, state, train: () => ({ fast }), verbose: false });
-      disposeState(state);
-      return result;
-    };
-    const full = await run(false);
-    const fast = await run(true);
-    assert.equal(path.basename(full.dir), 'mode-test');
-    assert.equal(path.basename(fast.dir), 'mode-test-fast');
-    const fullAgain = await run(false);
-    assert.equal(fullAgain.loaded, true, 'the full checkpoint survived the fast run');
-    assert.deepEqual(fullAgain.metrics, { fast: false });
-  } finally {
-    if (previousRoot === undefined) delete process.env.CONTRASTIVE_KIT_CHECKPOINTS;
-    else process.env.CONTRASTIVE_KIT_CHECKPOINTS = previousRoot;
-    if (previousFast === undefined) delete process.env.CONTRASTIVE_KIT_FAST;
-    else process.env.CONTRASTIVE_KIT_FAST = previousFast;
-  }
 });

@@ -1,36 +1,32 @@
 /**
  * Checkpoints of a whole training state — model weights, optimizer state (Adam's moments and step
  * count, via `getWeights`/`setWeights`), the MoCo queue or the memory bank, the kit's RNG states,
- * the run's config and its metrics — and the notebooks' "load if a matching checkpoint exists,
- * else train and save" idiom ({@link loadOrTrain}).
+ * any other {@link Checkpointable} part, the run's config and its metrics. The notebooks' "load if
+ * a matching checkpoint exists, else train and save" idiom, `loadOrTrain`, and the policy of where
+ * checkpoints live are the notebook layer's (src/notebook/load-or-train.ts, checkpoint-folder.ts).
+ *
+ * Every part saves, checks and restores its own state (the {@link Checkpointable} contract,
+ * src/runtime/checkpointable.ts); this module only says where each part of a {@link TrainingState}
+ * goes in the file (`slotsOf`: the names the shipped checkpoints use).
  *
  * Loading validates before it changes anything: checksums, then the config (a mismatch lists
- * every differing key), then every shape; only when all agree are the values restored.
+ * every differing key), then every part's shapes and seeds; only when all agree are the values
+ * restored.
  *
  * @example
  * const state = { models: { query: encoder, key: momentum.key }, optimizer, queue, rngs: { data: rng } };
- * const { loaded, metrics } = await loadOrTrain({
- *   name: '05-moco-v1', config: { epochs, queueSize, momentum: 0.99, temperature: 0.07 }, state,
- *   train: async () => (await train({ ... })).history,
- * });
+ * await saveTrainingState(dir, state, { config: { epochs, queueSize }, metrics: history });
+ * const { metrics } = await restoreTrainingState(dir, state, { config: { epochs, queueSize } });
  *
  * @see notebooks/05-moco.ipynb
  */
-import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { envFlag } from '../checks';
-import { Rng } from '../data/random';
+import { Checkpointable, isCheckpointable, StoredPart, StoredTensor } from '../runtime/checkpointable';
+import { Rng } from '../runtime/random';
 import { MocoQueue } from '../models/queue';
 import { MemoryBank } from '../models/memory-bank';
-import { isFastMode } from '../notebook/fast-mode';
-import { CheckpointError, CheckpointManifest, StoredTensor, checkpointExists, readCheckpoint, writeCheckpoint } from './checkpoint-file';
-import { fashionMnistKind, findKitRoot } from '../data/fashion-mnist';
-import {
-  RETRAIN_HINT, SHIP_COMMAND_VARIABLE, SHIP_COMMIT_VARIABLE, SHIP_NOTEBOOK_VARIABLE, ShippedCheckpointEntry, isShipping, recordShippedCheckpoint,
-  shippedCheckpointsRoot, verifyShippedCheckpoint,
-} from './shipped-checkpoints';
-import { Float16Array } from '@petamoriken/float16';
-import * as os from 'os';
+import { checkpointableModel, checkpointableOptimizer, checkpointableVariable } from './checkpointables';
+import { CheckpointError, CheckpointManifest, readCheckpoint, writeCheckpoint } from './checkpoint-file';
 
 /** The parts of a training run a checkpoint holds. All optional; give what the run has. */
 export interface TrainingState {
@@ -46,6 +42,11 @@ export interface TrainingState {
   rngs?: Record<string, Rng>;
   /** Other variables by name (e.g. a learned temperature). */
   variables?: Record<string, tf.Variable>;
+  /**
+   * Any other stateful parts by name: each implements {@link Checkpointable}, so a new kind of
+   * state needs no change here.
+   */
+  parts?: Record<string, Checkpointable>;
 }
 
 /** What is stored besides the tensors. */
@@ -68,16 +69,6 @@ export interface RestoredCheckpoint extends CheckpointInfo {
   createdAt: string;
 }
 
-function float(values: ArrayLike<number>, shape: number[]): StoredTensor {
-  return { dtype: 'float32', shape, values: values instanceof Float32Array ? values : Float32Array.from(values) };
-}
-
-function fromTensor(tensor: tf.Tensor): StoredTensor {
-  if (tensor.dtype === 'int32') return { dtype: 'int32', shape: tensor.shape.slice(), values: tensor.dataSync() as Int32Array };
-  if (tensor.dtype === 'float32') return { dtype: 'float32', shape: tensor.shape.slice(), values: tensor.dataSync() as Float32Array };
-  throw new Error(`saveTrainingState: cannot store a ${tensor.dtype} tensor`);
-}
-
 /** Differences between two JSON values, as "path: checkpoint X, now Y" lines. */
 export function configDifferences(saved: unknown, current: unknown, prefix = ''): string[] {
   const show = (value: unknown) => (value === undefined ? 'missing' : JSON.stringify(value));
@@ -88,6 +79,59 @@ export function configDifferences(saved: unknown, current: unknown, prefix = '')
   }
   if (JSON.stringify(saved) === JSON.stringify(current)) return [];
   return [`${prefix || '(config)'}: checkpoint ${show(saved)}, now ${show(current)}`];
+}
+
+/** The manifest's JSON sections that hold the parts' JSON. */
+type JsonSection = 'layout' | 'rngs';
+
+/** Where a part's JSON goes: a section of the manifest's JSON and a key in it; `missing` says its absence. */
+interface JsonPlace {
+  section: JsonSection;
+  key: string;
+  missing: (section: Record<string, unknown>) => string;
+}
+
+/** Where one part of a training state goes in a checkpoint, and how messages name it. */
+interface Slot {
+  part: Checkpointable;
+  /** How messages name it, e.g. `model 'encoder'`. */
+  label: string;
+  /** Where its JSON goes, or null when it stores none. */
+  json: JsonPlace | null;
+  /** Its tensors are named `<tensors>/<name>` (`<tensors>` alone for the name `''`). */
+  tensors: string;
+}
+
+/** The stored name of a part's tensor. */
+function tensorName(slot: Slot, name: string): string {
+  return name === '' ? slot.tensors : `${slot.tensors}/${name}`;
+}
+
+/**
+ * The parts of a training state in checkpoint order, each with where it goes in the file — the one
+ * place that maps {@link TrainingState}'s fields to the names shipped checkpoints use.
+ */
+function slotsOf(state: TrainingState): Slot[] {
+  const layoutSlot = (key: string, missing: JsonPlace['missing']): JsonPlace => ({ section: 'layout', key, missing });
+  const modelsIn = (layout: Record<string, unknown>) => Object.keys(layout).filter((k) => k.startsWith('model:')).map((k) => k.slice(6)).join(', ') || 'none';
+  const slots: Slot[] = [];
+  for (const [name, model] of Object.entries(state.models ?? {})) {
+    slots.push({ part: checkpointableModel(model), label: `model '${name}'`, json: layoutSlot(`model:${name}`, (layout) => `it has no model '${name}' (it has: ${modelsIn(layout)})`), tensors: `model/${name}` });
+  }
+  if (state.optimizer) slots.push({ part: checkpointableOptimizer(state.optimizer), label: 'its optimizer', json: layoutSlot('optimizer', () => 'it has no optimizer state'), tensors: 'optimizer' });
+  if (state.queue) slots.push({ part: state.queue, label: 'the queue', json: layoutSlot('queue', () => 'it has no queue'), tensors: 'queue' });
+  if (state.memoryBank) slots.push({ part: state.memoryBank, label: 'the memory bank', json: layoutSlot('memoryBank', () => 'it has no memory bank'), tensors: 'memoryBank' });
+  for (const [name, variable] of Object.entries(state.variables ?? {})) {
+    slots.push({ part: checkpointableVariable(variable), label: `variable '${name}'`, json: null, tensors: `variable/${name}` });
+  }
+  for (const [name, rng] of Object.entries(state.rngs ?? {})) {
+    slots.push({ part: rng, label: `RNG '${name}'`, json: { section: 'rngs', key: name, missing: () => `it has no RNG state '${name}'` }, tensors: `rng/${name}` });
+  }
+  for (const [name, part] of Object.entries(state.parts ?? {})) {
+    if (!isCheckpointable(part)) throw new Error(`saveTrainingState: 'state.parts.${name}' must implement Checkpointable (saveCheckpoint, checkCheckpoint, restoreCheckpoint)`);
+    slots.push({ part, label: `part '${name}'`, json: layoutSlot(`part:${name}`, () => `it has no part '${name}'`), tensors: `part/${name}` });
+  }
+  return slots;
 }
 
 /**
@@ -106,48 +150,21 @@ export async function saveTrainingState(dir: string, state: TrainingState, info:
   if (info === null || typeof info !== 'object' || info.config === null || typeof info.config !== 'object') {
     throw new Error(`${fn}: 'info.config' must be an object describing the run, got ${JSON.stringify(info?.config)}`);
   }
+  const sections: Record<JsonSection, Record<string, unknown>> = { layout: {}, rngs: {} };
   const tensors: Array<[string, StoredTensor]> = [];
-  const layout: Record<string, unknown> = {};
-  for (const [name, model] of Object.entries(state.models ?? {})) {
-    const weights = model.weights;
-    layout[`model:${name}`] = weights.map((w) => ({ name: w.originalName ?? w.name, shape: w.shape }));
-    weights.forEach((w, i) => tensors.push([`model/${name}/${i}`, fromTensor(w.read())]));
-  }
-  if (state.optimizer) {
-    const named = await state.optimizer.getWeights();
-    layout.optimizer = { className: state.optimizer.getClassName(), count: named.length };
-    named.forEach((entry, i) => tensors.push([`optimizer/${i}`, fromTensor(entry.tensor)]));
-  }
-  if (state.queue) {
-    const q = state.queue.getState();
-    layout.queue = { queueSize: q.queueSize, dim: q.dim, pointer: q.pointer, enqueued: q.enqueued };
-    tensors.push(['queue/keys', float(q.keys, [q.queueSize, q.dim])]);
-    tensors.push(['queue/sampleIndices', { dtype: 'int32', shape: [q.queueSize], values: q.sampleIndices }]);
-  }
-  if (state.memoryBank) {
-    const bank = state.memoryBank.getState();
-    layout.memoryBank = { size: bank.size, dim: bank.dim };
-    tensors.push(['memoryBank/vectors', float(bank.vectors, [bank.size, bank.dim])]);
-    tensors.push(['memoryBank/ages', { dtype: 'int32', shape: [bank.size], values: bank.ages }]);
-  }
-  for (const [name, variable] of Object.entries(state.variables ?? {})) tensors.push([`variable/${name}`, fromTensor(variable)]);
-  const rngs: Record<string, { seed: number; state: Array<number | null> }> = {};
-  for (const [name, rng] of Object.entries(state.rngs ?? {})) {
-    // NaN (no cached normal) is not JSON: store it as null.
-    rngs[name] = { seed: rng.seed, state: rng.getState().map((v) => (Number.isNaN(v) ? null : v)) };
+  for (const slot of slotsOf(state)) {
+    const saved = await slot.part.saveCheckpoint();
+    if (slot.json) sections[slot.json.section][slot.json.key] = saved.json ?? null;
+    for (const [name, tensor] of Object.entries(saved.tensors ?? {})) tensors.push([tensorName(slot, name), tensor]);
   }
   return writeCheckpoint(dir, {
     config: info.config,
     metrics: info.metrics ?? null,
     progress: info.progress ?? null,
     extra: info.extra ?? {},
-    layout,
-    rngs,
+    layout: sections.layout,
+    rngs: sections.rngs,
   }, tensors, { float16: options.float16, compress: options.compress });
-}
-
-function shapesText(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
 }
 
 /**
@@ -167,111 +184,44 @@ export async function restoreTrainingState(dir: string, state: TrainingState, ex
     metrics: unknown;
     progress: { step: number; epoch: number } | null;
     extra: Record<string, unknown>;
-    layout: Record<string, unknown>;
-    rngs: Record<string, { seed: number; state: Array<number | null> }>;
+    layout?: Record<string, unknown>;
+    rngs?: Record<string, unknown>;
   };
   const differences = configDifferences(json.config, expected.config);
   if (differences.length > 0) {
     throw new CheckpointError(`${where} was made with another config (${differences.length} difference${differences.length > 1 ? 's' : ''}):\n  ${differences.join('\n  ')}`);
   }
+  // 1. Validate everything: each part checks its stored state; nothing changes yet.
   const problems: string[] = [];
-  const tensorOf = (name: string): StoredTensor | undefined => {
-    const stored = contents.tensors.get(name);
-    if (!stored) problems.push(`it has no '${name}'`);
-    return stored;
-  };
-  const expectShape = (what: string, stored: StoredTensor | undefined, shape: readonly number[]) => {
-    if (stored && shapesText(stored.shape) !== shapesText(shape)) problems.push(`${what} is ${shapesText(stored.shape)} in the checkpoint, ${shapesText(shape)} now`);
-  };
-  // 1. Validate everything.
-  const modelValues: Array<[tf.LayersModel, StoredTensor[]]> = [];
-  for (const [name, model] of Object.entries(state.models ?? {})) {
-    const weights = model.weights;
-    const layout = json.layout[`model:${name}`] as Array<{ name: string; shape: number[] }> | undefined;
-    if (!layout) {
-      problems.push(`it has no model '${name}' (it has: ${Object.keys(json.layout).filter((k) => k.startsWith('model:')).map((k) => k.slice(6)).join(', ') || 'none'})`);
-      continue;
+  const accepted: Array<[Checkpointable, StoredPart]> = [];
+  for (const slot of slotsOf(state)) {
+    let partJson: unknown;
+    if (slot.json) {
+      const section = json[slot.json.section] ?? {};
+      partJson = section[slot.json.key];
+      if (partJson === undefined) {
+        problems.push(slot.json.missing(section));
+        continue;
+      }
     }
-    if (layout.length !== weights.length) {
-      problems.push(`model '${name}' has ${layout.length} weight tensors in the checkpoint, ${weights.length} now`);
-      continue;
-    }
-    const values = weights.map((w, i) => {
-      const stored = tensorOf(`model/${name}/${i}`);
-      expectShape(`model '${name}' weight ${i} (${layout[i].name})`, stored, w.shape as number[]);
-      return stored as StoredTensor;
-    });
-    modelValues.push([model, values]);
-  }
-  let optimizerValues: StoredTensor[] | null = null;
-  if (state.optimizer) {
-    const layout = json.layout.optimizer as { className: string; count: number } | undefined;
-    if (!layout) problems.push('it has no optimizer state');
-    else if (layout.className !== state.optimizer.getClassName()) problems.push(`its optimizer is ${layout.className}, now ${state.optimizer.getClassName()}`);
-    else {
-      optimizerValues = [];
-      for (let i = 0; i < layout.count; i++) optimizerValues.push(tensorOf(`optimizer/${i}`) as StoredTensor);
-      // Adam-like state: iterations + one or more slots per trainable weight, in model order.
-    }
-  }
-  let queueKeys: StoredTensor | undefined;
-  let queueIndices: StoredTensor | undefined;
-  if (state.queue) {
-    const layout = json.layout.queue as { queueSize: number; dim: number; pointer: number; enqueued: number } | undefined;
-    if (!layout) problems.push('it has no queue');
-    else {
-      queueKeys = tensorOf('queue/keys');
-      queueIndices = tensorOf('queue/sampleIndices');
-      expectShape('the queue', queueKeys, [state.queue.queueSize, state.queue.dim]);
-    }
-  }
-  let bankVectors: StoredTensor | undefined;
-  let bankAges: StoredTensor | undefined;
-  if (state.memoryBank) {
-    if (!json.layout.memoryBank) problems.push('it has no memory bank');
-    else {
-      bankVectors = tensorOf('memoryBank/vectors');
-      bankAges = tensorOf('memoryBank/ages');
-      expectShape('the memory bank', bankVectors, [state.memoryBank.size, state.memoryBank.dim]);
-    }
-  }
-  const variableValues: Array<[tf.Variable, StoredTensor]> = [];
-  for (const [name, variable] of Object.entries(state.variables ?? {})) {
-    const stored = tensorOf(`variable/${name}`);
-    expectShape(`variable '${name}'`, stored, variable.shape);
-    if (stored) variableValues.push([variable, stored]);
-  }
-  for (const [name, rng] of Object.entries(state.rngs ?? {})) {
-    const saved = json.rngs?.[name];
-    if (!saved) problems.push(`it has no RNG state '${name}'`);
-    else if (saved.seed !== rng.seed) problems.push(`RNG '${name}' was seeded ${saved.seed} in the checkpoint, ${rng.seed} now`);
+    const stored: StoredPart = {
+      label: slot.label,
+      json: partJson,
+      tensor(name) {
+        const full = tensorName(slot, name);
+        const tensor = contents.tensors.get(full);
+        if (!tensor) problems.push(`it has no '${full}'`);
+        return tensor;
+      },
+      problem: (text) => problems.push(text),
+    };
+    slot.part.checkCheckpoint(stored);
+    accepted.push([slot.part, stored]);
   }
   if (problems.length > 0) throw new CheckpointError(`${where} does not fit this training state:\n  ${problems.join('\n  ')}`);
 
   // 2. Restore.
-  for (const [model, values] of modelValues) {
-    const tensors = values.map((v) => tf.tensor(v.values, v.shape, v.dtype));
-    model.setWeights(tensors);
-    tf.dispose(tensors);
-  }
-  if (state.optimizer && optimizerValues) {
-    const existing = await state.optimizer.getWeights(); // the slots it has now (replaced below)
-    const named = optimizerValues.map((v, i) => ({ name: existing[i]?.name ?? `slot-${i}`, tensor: tf.tensor(v.values, v.shape, v.dtype) }));
-    await state.optimizer.setWeights(named);
-    tf.dispose(named.map((entry) => entry.tensor));
-    tf.dispose(existing.map((entry) => entry.tensor)); // setWeights made new slot variables: free the old ones
-  }
-  if (state.queue && queueKeys && queueIndices) {
-    const layout = json.layout.queue as { queueSize: number; dim: number; pointer: number; enqueued: number };
-    state.queue.setState({ ...layout, keys: queueKeys.values as Float32Array, sampleIndices: queueIndices.values as Int32Array });
-  }
-  if (state.memoryBank && bankVectors && bankAges) {
-    state.memoryBank.setState({ size: state.memoryBank.size, dim: state.memoryBank.dim, vectors: bankVectors.values as Float32Array, ages: bankAges.values as Int32Array });
-  }
-  for (const [variable, stored] of variableValues) tf.tidy(() => variable.assign(tf.tensor(stored.values, stored.shape, stored.dtype)));
-  for (const [name, rng] of Object.entries(state.rngs ?? {})) {
-    rng.setState(json.rngs[name].state.map((v) => (v === null ? NaN : v)));
-  }
+  for (const [part, stored] of accepted) await part.restoreCheckpoint(stored);
   return {
     dir: contents.dir,
     createdAt: contents.manifest.createdAt,
@@ -280,237 +230,4 @@ export async function restoreTrainingState(dir: string, state: TrainingState, ex
     progress: json.progress ?? undefined,
     extra: json.extra,
   };
-}
-
-/** Environment variable that moves the checkpoint folder (default `<kit>/build/checkpoints`). */
-export const CHECKPOINT_DIR_VARIABLE = 'CONTRASTIVE_KIT_CHECKPOINTS';
-
-/**
- * The folder for a named checkpoint: `$CONTRASTIVE_KIT_CHECKPOINTS/<name>`, else
- * `<kit root>/build/checkpoints/<name>` (else under the working directory). In fast mode the
- * folder is `<name>-fast`, so a fast run never replaces a full run's checkpoint.
- *
- * @param name letters, digits, `.`, `_`, `-` (e.g. '05-moco-v1').
- */
-export function checkpointDir(name: string): string {
-  if (typeof name !== 'string' || !/^[\w.-]+$/.test(name) || name.startsWith('.')) {
-    throw new Error(`checkpointDir: 'name' must use letters, digits, '.', '_' or '-' (no leading '.'), got ${JSON.stringify(name)}`);
-  }
-  const root = process.env[CHECKPOINT_DIR_VARIABLE] || path.join(findKitRoot() ?? process.cwd(), 'build', 'checkpoints');
-  return path.join(root, isFastMode() ? `${name}-fast` : name);
-}
-
-/** Options of {@link loadOrTrain}. */
-export interface LoadOrTrainOptions<T> {
-  /** Checkpoint name (folder from {@link checkpointDir}: `<name>-fast` in fast mode); or give `dir`. */
-  name?: string;
-  /** Checkpoint folder (overrides `name`; a run with `dir` never uses shipped checkpoints). */
-  dir?: string;
-  /**
-   * The run's config. Fast/full mode and the data (`full` Fashion-MNIST or the `mini` subset) are
-   * added automatically, so runs on different data never share a checkpoint.
-   */
-  config: Record<string, unknown>;
-  /** The components that training changes and the checkpoint restores. */
-  state: TrainingState;
-  /** Trains the components in place and returns the metrics to keep (JSON-serialisable). */
-  train: () => T | Promise<T>;
-  /**
-   * Measures the trained encoder (e.g. `{ knnTop1, oneNNTop1 }` on the test set). Needed to train a
-   * checkpoint for shipping: the numbers go into `checkpoints/manifest.json`, and `knnTop1` decides
-   * whether float16 weights are close enough (less than 0.1 point apart).
-   */
-  evaluate?: () => Record<string, number> | Promise<Record<string, number>>;
-  /** Epochs the run trains (recorded with a shipped checkpoint and shown when it is loaded). */
-  epochs?: number;
-  /** Train even when a matching checkpoint exists (default false; `CONTRASTIVE_KIT_RETRAIN=1` too). */
-  retrain?: boolean;
-  /** Extra JSON to save (e.g. the NCE normaliser); given back as `extra` when loaded. */
-  extra?: () => Record<string, unknown>;
-  /** The folder of shipped checkpoints (default `<kit>/checkpoints`; null: never use one). */
-  shippedRoot?: string | null;
-  /** Print what happened (default true). */
-  verbose?: boolean;
-}
-
-/** What {@link loadOrTrain} returns. */
-export interface LoadOrTrainResult<T> {
-  /** True when a checkpoint was loaded, false when training ran. */
-  loaded: boolean;
-  /** Where the weights came from: trained now, your own earlier run (`build/checkpoints`), or the kit's shipped checkpoint. */
-  source: 'trained' | 'cache' | 'shipped';
-  /** The metrics (from the checkpoint or from `train`). */
-  metrics: T;
-  /** The checkpoint folder read or written. */
-  dir: string;
-  /** Why training ran or did not (shown to the learner). */
-  reason: string;
-  /** Extra JSON saved with the checkpoint. */
-  extra: Record<string, unknown>;
-  /**
-   * When the weights were trained (ISO time of the checkpoint): from an earlier run when `loaded`,
-   * else just now. Results tables use it to tell loaded encoders from ones trained in this run.
-   */
-  trainedAt: string;
-  /** The shipped checkpoint's manifest entry when `source` is `shipped` (or when this run shipped it). */
-  shipped?: ShippedCheckpointEntry;
-}
-
-/** `CONTRASTIVE_KIT_RETRAIN`: `1`, `true` or `yes` retrains every run instead of loading a checkpoint. */
-export const RETRAIN_VARIABLE = 'CONTRASTIVE_KIT_RETRAIN';
-
-/** Whether `CONTRASTIVE_KIT_RETRAIN` asks to retrain. */
-export function isRetrainRequested(env: NodeJS.ProcessEnv = process.env): boolean {
-  return envFlag(RETRAIN_VARIABLE, env) === true;
-}
-
-/** `full` when the full Fashion-MNIST is found, `mini` when only the bundled subset is. */
-function dataKind(): 'full' | 'mini' {
-  try {
-    return fashionMnistKind();
-  } catch {
-    return 'mini';
-  }
-}
-
-function describeThisMachine(): string {
-  const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
-  const backend = tf.getBackend();
-  const threads = process.env.CONTRASTIVE_KIT_THREADS ?? String(os.availableParallelism?.() ?? os.cpus().length);
-  return `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, node ${process.version}, tfjs ${tf.version.tfjs} ${backend}${backend === 'wasm' ? ` (${threads} threads)` : ''}`;
-}
-
-function seconds(value: number): string {
-  return value >= 1000 ? `${Math.floor(value / 1000)} ${String(Math.round(value % 1000)).padStart(3, '0')}` : String(Math.round(value));
-}
-
-/** Rounds every weight of the models to float16 and back; returns the float32 originals. */
-function roundModelsToFloat16(models: Record<string, tf.LayersModel>): Array<[tf.LayersModel, tf.Tensor[]]> {
-  return Object.values(models).map((model) => {
-    const originals = model.getWeights().map((w) => w.clone());
-    const rounded = originals.map((w) => (w.dtype === 'float32' ? tf.tensor(Float32Array.from(new Float16Array(w.dataSync() as Float32Array)), w.shape, 'float32') : w.clone()));
-    model.setWeights(rounded);
-    tf.dispose(rounded);
-    return [model, originals];
-  });
-}
-
-/**
- * "Load if a matching checkpoint exists, else train and save":
- *
- * 1. your own earlier run of the same config (`build/checkpoints/<name>`) is loaded;
- * 2. else the kit's shipped checkpoint (`checkpoints/<name>`, full mode only) when its config
- *    matches — after checking its files against `checkpoints/manifest.json`: a corrupt shipped
- *    file is an error naming the file and saying how to retrain, never silently replaced;
- * 3. else `train` runs and the result is saved to `build/checkpoints/<name>`.
- *
- * `retrain: true` (or `CONTRASTIVE_KIT_RETRAIN=1`, `npm run walkthrough -- --retrain`) skips 1
- * and 2. In a run of `npm run checkpoints:train` the named checkpoints are trained, measured
- * (`evaluate`) and written into `checkpoints/` with their manifest entry. Shipped checkpoints hold
- * the models' weights (and `variables`) only; a loaded one leaves the optimizer, queue, memory
- * bank and RNGs of `state` as they were.
- */
-export async function loadOrTrain<T>(options: LoadOrTrainOptions<T>): Promise<LoadOrTrainResult<T>> {
-  const fn = 'loadOrTrain';
-  if (options === null || typeof options !== 'object') throw new Error(`${fn}: 'options' must be an object`);
-  if (typeof options.train !== 'function') throw new Error(`${fn}: 'train' must be a function that trains and returns metrics`);
-  if (options.dir === undefined && options.name === undefined) throw new Error(`${fn}: give 'name' or 'dir'`);
-  if (options.evaluate !== undefined && typeof options.evaluate !== 'function') throw new Error(`${fn}: 'evaluate' must be a function returning metrics, got ${typeof options.evaluate}`);
-  if (options.epochs !== undefined && !(Number.isFinite(options.epochs) && options.epochs > 0)) throw new Error(`${fn}: 'epochs' must be a positive number, got ${options.epochs}`);
-  const dir = path.resolve(options.dir ?? checkpointDir(options.name as string));
-  const fast = isFastMode();
-  const config = { ...options.config, fastMode: fast, data: dataKind() };
-  const verbose = options.verbose ?? true;
-  const log = (line: string) => {
-    if (verbose) console.log(`${fn}: ${line}`);
-  };
-  const shippedRoot = options.dir !== undefined || fast ? null : options.shippedRoot === undefined ? shippedCheckpointsRoot() : options.shippedRoot;
-  const name = options.name;
-  const shipping = name !== undefined && options.dir === undefined && isShipping(name);
-  if (shipping) {
-    if (fast) throw new Error(`${fn}: '${name}' cannot be trained for shipping in fast mode`);
-    if (shippedRoot === null) throw new Error(`${fn}: no shipped checkpoints folder to write '${name}' into (run inside the kit's checkout)`);
-    if (!options.evaluate) throw new Error(`${fn}: training '${name}' for shipping needs 'evaluate' (the metrics measured right after training)`);
-  }
-  const retrain = options.retrain ?? isRetrainRequested();
-  let reason: string;
-  if (shipping) reason = 'training it for shipping (npm run checkpoints:train)';
-  else if (retrain) reason = 'retraining as asked';
-  else {
-    reason = `no checkpoint at ${dir} yet`;
-    if (checkpointExists(dir)) {
-      try {
-        const restored = await restoreTrainingState(dir, options.state, { config });
-        reason = `loaded your checkpoint saved ${restored.createdAt} (same config) from ${restored.dir}`;
-        log(reason);
-        return { loaded: true, source: 'cache', metrics: restored.metrics as T, dir, reason, extra: restored.extra ?? {}, trainedAt: restored.createdAt };
-      } catch (error) {
-        if (!(error instanceof CheckpointError)) throw error;
-        reason = `your checkpoint cannot be used — ${error.message}`;
-      }
-    }
-    if (shippedRoot !== null && name !== undefined) {
-      const entry = verifyShippedCheckpoint(shippedRoot, name); // throws on a corrupt or missing file
-      if (entry) {
-        const shippedDir = path.join(shippedRoot, name);
-        const differences = configDifferences(entry.config, config);
-        if (differences.length === 0) {
-          let restored: RestoredCheckpoint;
-          try {
-            restored = await restoreTrainingState(shippedDir, { models: options.state.models, variables: options.state.variables }, { config });
-          } catch (error) {
-            if (error instanceof CheckpointError) throw new CheckpointError(`${error.message}; ${RETRAIN_HINT}`);
-            throw error;
-          }
-          const epochs = entry.epochs === null ? '' : `${entry.epochs}-epoch `;
-          const knn = entry.metrics.knnTop1 === undefined ? '' : `, weighted kNN top-1 ${(100 * entry.metrics.knnTop1).toFixed(2)} % right after training`;
-          reason = `loaded the shipped ${epochs}checkpoint checkpoints/${name}, trained in ${seconds(entry.trainingSeconds)} s on ${entry.trainedAt.slice(0, 10)} (${entry.precision}${knn}); ${RETRAIN_HINT}`;
-          log(reason);
-          return { loaded: true, source: 'shipped', metrics: restored.metrics as T, dir: shippedDir, reason, extra: restored.extra ?? {}, trainedAt: entry.trainedAt, shipped: entry };
-        }
-        reason = `the shipped checkpoints/${name} was trained with another config (${differences.join('; ')}), so this run trains with yours`;
-      }
-    }
-  }
-  log(reason);
-  const started = Date.now();
-  const metrics = await options.train();
-  const trainingSeconds = (Date.now() - started) / 1000;
-  const extra = options.extra ? options.extra() : {};
-  if (!shipping) {
-    const manifest = await saveTrainingState(dir, options.state, { config, metrics, extra });
-    log(`saved the checkpoint to ${dir}`);
-    return { loaded: false, source: 'trained', metrics, dir, reason, extra, trainedAt: manifest.createdAt };
-  }
-  // Training for shipping: measure, check float16, write checkpoints/<name> and its manifest entry.
-  const root = shippedRoot as string;
-  const evaluation = await (options.evaluate as NonNullable<typeof options.evaluate>)();
-  const models = options.state.models ?? {};
-  let precision: 'float16' | 'float32' = 'float32';
-  let float16Check: ShippedCheckpointEntry['float16Check'] = null;
-  if (Object.keys(models).length > 0 && typeof evaluation.knnTop1 === 'number') {
-    const originals = roundModelsToFloat16(models);
-    const rounded = await (options.evaluate as NonNullable<typeof options.evaluate>)();
-    float16Check = { float32: evaluation.knnTop1, float16: rounded.knnTop1 };
-    if (Math.abs(rounded.knnTop1 - evaluation.knnTop1) < 0.001) precision = 'float16'; // keep the rounded weights: they are what ships
-    else for (const [model, weights] of originals) model.setWeights(weights);
-    for (const [, weights] of originals) tf.dispose(weights);
-  }
-  const shippedDir = path.join(root, name as string);
-  const manifest = await saveTrainingState(shippedDir, { models: options.state.models, variables: options.state.variables }, { config, metrics, extra }, { float16: precision === 'float16', compress: true });
-  const entry = recordShippedCheckpoint(root, name as string, {
-    notebook: process.env[SHIP_NOTEBOOK_VARIABLE] ?? 'unknown',
-    config,
-    precision,
-    float16Check,
-    command: process.env[SHIP_COMMAND_VARIABLE] ?? 'unknown',
-    commit: process.env[SHIP_COMMIT_VARIABLE] ?? 'unknown',
-    trainedAt: manifest.createdAt,
-    epochs: options.epochs ?? null,
-    trainingSeconds: Math.round(trainingSeconds * 10) / 10,
-    machine: describeThisMachine(),
-    metrics: evaluation,
-  });
-  log(`shipped ${shippedDir} (${precision}; ${(entry.bytes / 2 ** 20).toFixed(2)} MiB; ${seconds(trainingSeconds)} s of training)`);
-  return { loaded: false, source: 'trained', metrics, dir: shippedDir, reason, extra, trainedAt: manifest.createdAt, shipped: entry };
 }

@@ -6,8 +6,8 @@ import { createMlpEncoder } from '../models/encoders';
 import { l2Normalize } from '../models/normalize';
 import { sampleNoiseIndices, sampleSharedNoiseIndices } from '../models/memory-bank';
 import { estimateNormalizer, nceLoss, nonParametricSoftmaxLoss } from '../losses/instance-discrimination';
-import { Rng } from '../data/random';
-import { expectClose } from '../notebook/assertions';
+import { Rng } from '../runtime/random';
+import { expectClose } from '../runtime/assertions';
 
 /** tf.tidy for a function returning plain values. */
 const tidyValue = <T>(fn: () => T): T => tf.tidy(fn as unknown as () => tf.TensorContainer) as unknown as T;

@@ -18,7 +18,7 @@
  * @see notebooks/04-instance-discrimination.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, rngFor } from '../data/random';
+import { Rng, rngFor } from '../runtime/random';
 import { nceLoss, nonParametricSoftmaxLoss } from '../losses/instance-discrimination';
 import { MemoryBank, proximalPenalty, sampleNoiseIndices, sampleSharedNoiseIndices } from '../models/memory-bank';
 import { embeddingDimOf, l2Normalize } from '../models/normalize';

@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { NonFiniteLossError, train } from './loop';
 import { cosineSchedule } from './schedules';
 import { createMlpEncoder } from '../models/encoders';
-import { Rng } from '../data/random';
-import { expectClose } from '../notebook/assertions';
+import { Rng } from '../runtime/random';
+import { expectClose } from '../runtime/assertions';
 import { captureLogAsync } from '../testing/capture-log';
 
 /** y = 2x − 1 on 8 points, in 4 batches of 2. */

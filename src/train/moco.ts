@@ -19,7 +19,7 @@
  * @see notebooks/05-moco.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng, rngFor } from '../data/random';
+import { Rng, rngFor } from '../runtime/random';
 import { infoNCELoss } from '../losses/info-nce';
 import { MomentumEncoder } from '../models/momentum';
 import { MocoQueue } from '../models/queue';

@@ -11,7 +11,7 @@
  *
  * @see notebooks/01-contrastive-loss.ipynb
  */
-import { liveLine } from '../notebook/display';
+import { liveLine } from '../runtime/display';
 import type { TrainCallbacks, TrainPosition } from './callbacks';
 
 /** Options of {@link progressLine}. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { constantSchedule, cosineSchedule, getLearningRate, learningRateDriver, setLearningRate, stepDecaySchedule } from './schedules';
-import { expectClose } from '../notebook/assertions';
+import { expectClose } from '../runtime/assertions';
 
 test('cosineSchedule: peak at 0, half at T/2, final at T; linear warm-up', () => {
   const cosine = cosineSchedule({ learningRate: 0.1, totalSteps: 100 });

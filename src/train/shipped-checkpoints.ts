@@ -18,7 +18,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import writeFileAtomic = require('write-file-atomic');
-import { findKitRoot } from '../data/fashion-mnist';
+import { findKitRoot } from '../runtime/kit-root';
 import { CheckpointError } from './checkpoint-file';
 
 /** The index file's format name. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { lossModeStep, stepModeStep } from './step-functions';
-import { expectClose } from '../notebook/assertions';
+import { expectClose } from '../runtime/assertions';
 
 const context = { step: 0, epoch: 0, stepInEpoch: 0, learningRate: 0.1 };
 

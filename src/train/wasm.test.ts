@@ -5,7 +5,7 @@ import { expectWasmMatchesCpu, randomValues } from '../testing/compare-backends'
 import { createCnnEncoder } from '../models/encoders';
 import { createMocoTrainer } from './moco';
 import { createInstDiscTrainer } from './instdisc';
-import { Rng } from '../data/random';
+import { Rng } from '../runtime/random';
 
 // The trainers rely on tf.tensorScatterUpdate, gather and conv gradients (the kit's wasm patch):
 // two SGD steps on the patched wasm backend must match the cpu backend (SGD, not Adam: Adam turns

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expectClose } from '../notebook/assertions';
+import { expectClose } from '../runtime/assertions';
 import { figureTitleProblems } from './figure';
 import { barChart, lineChart, seedSpreadChart, tripletCountsChart } from './charts';
 import { alignLayout, embeddingEvolution } from './embedding-evolution';

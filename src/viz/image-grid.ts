@@ -6,7 +6,7 @@
  *
  * @see notebooks/04-instance-discrimination.ipynb
  */
-import { showBundle } from '../notebook/display';
+import { showBundle } from '../runtime/display';
 import { requireInteger } from '../checks';
 import { grayscalePngDataUri } from './thumbnails';
 

@@ -12,12 +12,12 @@
  *   sanitised HTML still shows the static picture (an `<img>` with an SVG data URI);
  * - `text/plain`: a one-line summary, which is also what plain Node (tests, CI logs) prints.
  *
- * The message goes out through `writeDisplayData` (src/notebook/tslab-adapter.ts), the one
- * place that knows tslab's internals.
+ * The message goes out through `writeDisplayData` (src/runtime/tslab-display.ts), the one
+ * place of the library's display path that knows tslab's internals.
  *
  * @see notebooks/00-setup.ipynb
  */
-import { MimeBundle, writeDisplayData } from '../notebook/tslab-adapter';
+import { MimeBundle, writeDisplayData } from '../runtime/tslab-display';
 import { Figure, FigureExtras, figureTitle, plainFigure } from './figure';
 import { markPlotlyLibrarySent, plotlyLibraryPending, plotlyLibraryScript, plotlyLoaderFunction, scriptSafe } from './plotly-bundle';
 import { figureToSvg } from './static-svg';

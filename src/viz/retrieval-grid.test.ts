@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { ImageSplit } from '../data/fashion-mnist';
-import { Rng } from '../data/random';
+import { Rng } from '../runtime/random';
 import { showRetrievalGrid } from './retrieval-grid';
 import { captureLogAsync } from '../testing/capture-log';
 

@@ -7,7 +7,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { ImageSplit } from '../data/fashion-mnist';
-import { rngFor } from '../data/random';
+import { rngFor } from '../runtime/random';
 import { stratifiedIndices } from '../data/subset';
 import { knnSearch, type KnnResult } from '../eval/knn-search';
 import { embedSplit, type EmbedSplitOptions } from '../models/embed';

@@ -1,7 +1,7 @@
 /**
  * Small deterministic data sets for the visualisation tests (not exported from the package).
  */
-import { Rng } from '../data/random';
+import { Rng } from '../runtime/random';
 
 /** `perCluster` Gaussian points around each of `numClusters` centres far apart, in `dim` dimensions. */
 export function gaussianClusters(numClusters: number, perCluster: number, dim: number, seed = 1, separation = 10): { rows: number[][]; labels: number[] } {

@@ -15,7 +15,7 @@
  *
  * @see notebooks/01-contrastive-loss.ipynb
  */
-import { rngFor } from '../data/random';
+import { rngFor } from '../runtime/random';
 import { requireInteger } from '../checks';
 import { DenseMatrix, Matrix, toDenseMatrix } from './inputs';
 import { Layout2D, layoutMatrix } from './layout-2d';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UMAP } from 'umap-js';
-import { expectClose } from '../notebook/assertions';
+import { expectClose } from '../runtime/assertions';
 import { bruteForceKnn, gaussianClusters } from './sample-data';
 import { umapEdges } from './umap-graph';
 import { optimizeUmapLayout } from './umap-optimize';

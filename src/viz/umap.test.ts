@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, setSeed } from '../data/random';
+import { Rng, setSeed } from '../runtime/random';
 import { knnSearch } from '../eval/knn-search';
 import { gaussianClusters } from './sample-data';
 import { trustworthiness } from './trustworthiness';

@@ -23,7 +23,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UMAP } from 'umap-js';
-import { Rng, rngFor } from '../data/random';
+import { Rng, rngFor } from '../runtime/random';
 import { knnDistances, knnSearch, KnnResult } from '../eval/knn-search';
 import { describe, requireInteger, requireNonNegative, requirePositive } from '../checks';
 import { DenseMatrix, Matrix, toDenseMatrix } from './inputs';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { ImageSplit } from '../data/fashion-mnist';
-import { Rng } from '../data/random';
+import { Rng } from '../runtime/random';
 import { leaderboardSlug, leaderboardTable, runLeaderboard } from './leaderboard';
 
 /** Two easy classes: bright top half vs bright bottom half, with noise. */
@@ -130,7 +130,7 @@ test('checkpointed contenders are trained once and then loaded with the same row
   const fs = require('fs') as typeof import('fs');
   const os = require('os') as typeof import('os');
   const path = require('path') as typeof import('path');
-  const { CHECKPOINT_DIR_VARIABLE } = require('./checkpoint') as typeof import('./checkpoint');
+  const { CHECKPOINT_DIR_VARIABLE } = require('./checkpoint-folder') as typeof import('./checkpoint-folder');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-leaderboard-'));
   const previous = process.env[CHECKPOINT_DIR_VARIABLE];
   process.env[CHECKPOINT_DIR_VARIABLE] = root;

@@ -1,23 +1,16 @@
 /**
- * The one adapter around tslab's internal API (pinned: tslab 1.0.22).
+ * The headless notebook cell runner: runs notebook cells with tslab's own converter and executor
+ * (`tslab/dist/converter`, `tslab/dist/executor`, pinned: tslab 1.0.22), capturing stdout, stderr,
+ * display data and errors as nbformat outputs. The walkthrough (scripts/execute-notebook.ts) and
+ * the browser check use it; notebooks never do, so it is not part of the library.
  *
- * tslab's public API (`tslab.display`) sends one mime type per call and cannot be driven without a
- * Jupyter kernel. The kit needs two things it does not offer publicly, and both live here so that a
- * tslab upgrade touches one file:
- *
- * 1. {@link writeDisplayData}: send a multi-mime display bundle (e.g. plotly JSON + HTML) to the
- *    front-end, through `tslab/dist/jupyter`'s `lastWriteDisplayData`.
- * 2. {@link createCellRunner}: run notebook cells headlessly with tslab's own converter and
- *    executor (`tslab/dist/converter`, `tslab/dist/executor`), capturing stdout, stderr, display
- *    data and errors as nbformat outputs. The walkthrough runner (scripts/walkthrough.ts) uses it.
- *
- * @see notebooks/00-setup.ipynb
+ * While a cell runs it sets `tslab/dist/jupyter`'s `lastWriteDisplayData`, the hook through which
+ * the library's `writeDisplayData` (src/runtime/tslab-display.ts) sends multi-mime bundles, and it
+ * applies the library's watch guard (`ignoreChangesOutside`, src/notebook/tslab-watch.ts) before
+ * compiling anything. A tslab upgrade touches these three files.
  */
 import * as util from 'util';
-import * as path from 'path';
-
-/** A Jupyter mime bundle: mime type → string (or JSON object for `application/*+json`). */
-export type MimeBundle = Record<string, unknown>;
+import { ignoreChangesOutside, tslabVersion, type MimeBundle } from 'contrastive-kit';
 
 /** One nbformat v4 output. */
 export type NotebookOutput =
@@ -51,43 +44,6 @@ function jupyterModule(): TslabJupyterModule | null {
   return loadTslabModule<TslabJupyterModule>('jupyter');
 }
 
-/** The installed tslab version, or null when tslab is not installed. */
-export function tslabVersion(): string | null {
-  try {
-    return (require('tslab/package.json') as { version: string }).version;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Whether display output can go to a notebook front-end right now: true inside a tslab kernel
- * (Jupyter) and inside {@link createCellRunner}; false in plain Node (tests, scripts, CI logs).
- */
-export function canDisplay(): boolean {
-  return typeof jupyterModule()?.lastWriteDisplayData === 'function';
-}
-
-/**
- * Sends a display bundle to the notebook front-end.
- *
- * @param bundle mime type → content; several mime types in one message let each front-end pick
- *   the richest one it renders.
- * @param options.displayId an id to update the same output later (progress lines).
- * @param options.update true to replace the output with `displayId` instead of adding one.
- * @returns false when there is no front-end (plain Node); the caller then logs instead.
- */
-export function writeDisplayData(
-  bundle: MimeBundle,
-  options: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> } = {},
-): boolean {
-  const write = jupyterModule()?.lastWriteDisplayData;
-  if (typeof write !== 'function') return false;
-  const transient = options.displayId ? { display_id: options.displayId } : {};
-  write({ data: bundle, metadata: options.metadata ?? {}, transient }, options.update === true);
-  return true;
-}
-
 /** The result of running one cell with {@link CellRunner.run}. */
 export interface CellResult {
   /** false when the cell did not compile or threw. */
@@ -98,48 +54,6 @@ export interface CellResult {
   seconds: number;
   /** The error text when `ok` is false. */
   error?: string;
-}
-
-interface WatchableSystem {
-  watchFile?: (file: string, callback: (...args: unknown[]) => void, interval?: number, options?: unknown) => { close(): void };
-}
-
-let watchGuardRoot: string | null = null;
-
-/**
- * Stops tslab's compiler from watching files outside `rootDir` (the installed library's `.d.ts`
- * files, node_modules). tslab 1.0.22 recompiles when a watched file changes, and two changes in
- * quick succession (e.g. `npm run build` rewriting src/dist while a notebook runs) throw
- * "Unexpected pending rebuildTimer" from a file-watcher callback, which kills the process. Files
- * under `rootDir` (relative `.ts` imports of a notebook) are still watched. Applies to watchers
- * created after the call (the headless runner calls it before compiling anything; the
- * prelude calls it in a Jupyter kernel, which covers files first seen after the first cell);
- * idempotent, the last `rootDir` wins.
- *
- * @param rootDir the notebook folder whose files may still be watched.
- * @returns false when tslab is not installed (nothing to guard).
- */
-export function ignoreChangesOutside(rootDir: string): boolean {
-  let typescript: { sys: WatchableSystem };
-  try {
-    const tslabDir = path.dirname(require.resolve('tslab/package.json'));
-    typescript = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] })) as { sys: WatchableSystem };
-  } catch {
-    return false;
-  }
-  const root = path.resolve(rootDir) + path.sep;
-  if (watchGuardRoot !== null) {
-    watchGuardRoot = root;
-    return true;
-  }
-  watchGuardRoot = root;
-  const original = typescript.sys.watchFile;
-  if (typeof original !== 'function') return false;
-  typescript.sys.watchFile = (file, callback, interval, options) => {
-    const inside = path.resolve(file).startsWith(watchGuardRoot!) && !file.includes(`${path.sep}node_modules${path.sep}`);
-    return inside ? original.call(typescript.sys, file, callback, interval, options) : { close: () => undefined };
-  };
-  return true;
 }
 
 /** Runs notebook cells one after another in one tslab executor (shared variables). */

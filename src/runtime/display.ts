@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import { envFlag } from '../checks';
 import { tableBundle, type TableOptions } from './table';
-import { canDisplay, MimeBundle, writeDisplayData } from './tslab-adapter';
+import { canDisplay, MimeBundle, writeDisplayData } from './tslab-display';
 
 let displayCounter = 0;
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { canDisplay, createCellRunner, writeDisplayData } from './tslab-adapter';
+import { createCellRunner } from './cell-runner';
 
 // tslab resolves imports from the notebook folder's ancestors: a folder inside the repo sees the
 // repo's node_modules (tslab, contrastive-kit), like notebooks/ does.
@@ -79,11 +79,6 @@ test('a type error is reported with its line and column', async () => {
   const result = await runner.run('const n: number = "not a number";');
   assert.equal(result.ok, false);
   assert.match(result.error ?? '', /1:7 - Type 'string' is not assignable to type 'number'/);
-});
-
-test('outside a cell there is no front-end: writeDisplayData returns false', () => {
-  assert.equal(canDisplay(), false);
-  assert.equal(writeDisplayData({ 'text/plain': 'nobody sees this' }), false);
 });
 
 test('createCellRunner refuses to start for a missing folder', () => {

@@ -24,7 +24,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { AugmentationConfig, AugmentationPresetName } from '../data/augment';
 import { classBalancedBatches, instanceBatches } from '../data/batches';
 import { ImageSplit, imagesTensor } from '../data/fashion-mnist';
-import { getSeed, Rng, setSeed } from '../data/random';
+import { getSeed, Rng, setSeed } from '../runtime/random';
 import { twoViewBatches } from '../data/two-view-batches';
 import { alignment, uniformity } from '../eval/alignment-uniformity';
 import { defaultKnnNeighbours, evaluateEmbeddings } from '../eval/evaluate';
@@ -33,9 +33,9 @@ import { meanAveragePrecisionAtR, recallAtK } from '../eval/retrieval';
 import type { BatchLoss } from '../losses/batch-loss';
 import { embedSplit } from '../models/embed';
 import { l2Normalize } from '../models/normalize';
-import { loadOrTrain } from './checkpoint';
-import { type TrainBudget } from './budget';
-import { train } from './loop';
+import { loadOrTrain } from './load-or-train';
+import { type TrainBudget } from '../train/budget';
+import { train } from '../train/loop';
 
 /** The leaderboard's loss signature, defined beside the losses (re-exported here, where it was first defined). */
 export type { BatchLoss };

@@ -11,11 +11,18 @@
  * @see notebooks/00-setup.ipynb
  */
 import * as prand from 'pure-rand';
+import type { Checkpointable, CheckpointPart, StoredPart } from './checkpointable';
 
 const TWO_POW_32 = 4294967296;
 
-/** A seeded random stream. Not cryptographic. */
-export class Rng {
+/** What a checkpoint stores of an {@link Rng}: its seed and its state (null for NaN, which JSON lacks). */
+interface StoredRng {
+  seed: number;
+  state: Array<number | null>;
+}
+
+/** A seeded random stream. Not cryptographic. Checkpoints save and restore its position. */
+export class Rng implements Checkpointable {
   private generator: prand.RandomGenerator;
   private spareNormal: number | null = null;
 
@@ -130,6 +137,24 @@ export class Rng {
     const spare = state[state.length - 1];
     this.generator = prand.xoroshiro128plus.fromState(state.slice(0, -1));
     this.spareNormal = Number.isNaN(spare) ? null : spare;
+  }
+
+  /** Its seed and state as JSON, for a checkpoint ({@link Checkpointable}). */
+  saveCheckpoint(): CheckpointPart {
+    // NaN (no cached normal) is not JSON: store it as null.
+    const stored: StoredRng = { seed: this.seed, state: this.getState().map((v) => (Number.isNaN(v) ? null : v)) };
+    return { json: stored };
+  }
+
+  /** Reports a stored stream that was seeded differently (its position would mean something else). */
+  checkCheckpoint(stored: StoredPart): void {
+    const saved = stored.json as StoredRng;
+    if (saved.seed !== this.seed) stored.problem(`${stored.label} was seeded ${saved.seed} in the checkpoint, ${this.seed} now`);
+  }
+
+  /** Continues from the stored position. */
+  restoreCheckpoint(stored: StoredPart): void {
+    this.setState((stored.json as StoredRng).state.map((v) => (v === null ? NaN : v)));
   }
 }
 

@@ -9,7 +9,7 @@
  */
 import * as fs from 'fs';
 import { requireInteger } from '../checks';
-import type { MimeBundle } from './tslab-adapter';
+import type { MimeBundle } from './tslab-display';
 
 /** Options of {@link tableBundle} and `showTable`. */
 export interface TableOptions {

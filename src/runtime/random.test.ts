@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng, hashSeed, rngFor, setSeed } from './random';
+import { storedPart } from '../testing/stored-part';
 
 test('the same seed gives the same stream; another seed another', () => {
   const a = new Rng(7);
@@ -77,4 +78,31 @@ test('rngFor derives from the kit-wide seed', () => {
 
 test('non-integer seeds are rejected by name', () => {
   assert.throws(() => new Rng(1.5), /'seed' must be an integer/);
+});
+
+test('Rng as a Checkpointable: its seed and state as JSON (a cached normal kept, none as null), restored exactly', () => {
+  const a = new Rng(5);
+  a.uniformArray(3);
+  a.normal(); // caches a second normal
+  const saved = a.saveCheckpoint();
+  assert.deepEqual(Object.keys(saved), ['json']);
+  const json = saved.json as { seed: number; state: Array<number | null> };
+  assert.equal(json.seed, 5);
+  assert.equal(typeof json.state[json.state.length - 1], 'number');
+  const b = new Rng(5);
+  const { stored, problems } = storedPart(saved, "RNG 'data'");
+  b.checkCheckpoint(stored);
+  assert.deepEqual(problems, []);
+  b.restoreCheckpoint(stored);
+  assert.equal(b.normal(), a.normal());
+  assert.deepEqual(b.uniformArray(4), a.uniformArray(4));
+  const fresh = new Rng(5).saveCheckpoint().json as { state: Array<number | null> };
+  assert.equal(fresh.state[fresh.state.length - 1], null, 'no cached normal: null (JSON has no NaN)');
+});
+
+test('Rng as a Checkpointable: a stream seeded differently is reported and not restored', () => {
+  const { stored, problems } = storedPart(new Rng(5).saveCheckpoint(), "RNG 'data'");
+  const other = new Rng(6);
+  other.checkCheckpoint(stored);
+  assert.deepEqual(problems, ["RNG 'data' was seeded 5 in the checkpoint, 6 now"]);
 });
