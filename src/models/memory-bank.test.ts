@@ -18,6 +18,14 @@ test('MemoryBank: n random unit vectors, gather by index (repeats allowed)', () 
   bank.dispose();
 });
 
+test('MemoryBank: construction and dispose leave no tensor behind', () => {
+  const before = tf.memory().numTensors;
+  const bank = new MemoryBank({ size: 5, dim: 2, rng: new Rng(4) });
+  assert.equal(tf.memory().numTensors, before + 1, 'only the vectors variable while it lives');
+  bank.dispose();
+  assert.equal(tf.memory().numTensors, before);
+});
+
 test('MemoryBank.momentumUpdate: v ← normalise(m·v + (1−m)·f), other rows untouched, ages recorded', () => {
   const bank = new MemoryBank({ size: 5, dim: 2, rng: new Rng(2) });
   const old = bank.vectors.arraySync();

@@ -58,7 +58,8 @@ export class MemoryBank implements Checkpointable {
     this.size = size;
     this.dim = dim;
     const values = randomUnitVectors(size, dim, options.rng ?? rngFor('memory-bank'));
-    this.vectorsVariable = tf.variable(tf.tensor2d(values, [size, dim]), false) as tf.Variable<tf.Rank.R2>;
+    // The variable shares the initial tensor's data; tidy disposes the tensor itself (no leak).
+    this.vectorsVariable = tf.tidy(() => tf.variable(tf.tensor2d(values, [size, dim]), false)) as tf.Variable<tf.Rank.R2>;
     this.ages = new Int32Array(size).fill(-1);
   }
 

@@ -36,6 +36,14 @@ test('MocoQueue.enqueue: a FIFO ring buffer that replaces the oldest rows', () =
   queue.dispose();
 });
 
+test('MocoQueue: construction and dispose leave no tensor behind', () => {
+  const before = tf.memory().numTensors;
+  const queue = new MocoQueue({ queueSize: 6, dim: 2, rng: new Rng(3) });
+  assert.equal(tf.memory().numTensors, before + 1, 'only the keys variable while it lives');
+  queue.dispose();
+  assert.equal(tf.memory().numTensors, before);
+});
+
 test('MocoQueue: size rules give clear errors (K % batch = 0, K ≤ n − batch)', () => {
   assert.throws(() => validateQueueSize(100, 32), /'queueSize' \(100\) must be a multiple of the batch size \(32\)/);
   assert.throws(() => validateQueueSize(4096, 256, 4096), /must be at most the data set size minus one batch \(4096 − 256 = 3840\)/);

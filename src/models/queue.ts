@@ -103,7 +103,8 @@ export class MocoQueue implements Checkpointable {
     this.queueSize = queueSize;
     this.dim = dim;
     const values = randomUnitVectors(queueSize, dim, options.rng ?? rngFor('moco-queue'));
-    this.keys = tf.variable(tf.tensor2d(values, [queueSize, dim]), false, undefined, 'float32') as tf.Variable<tf.Rank.R2>;
+    // The variable shares the initial tensor's data; tidy disposes the tensor itself (no leak).
+    this.keys = tf.tidy(() => tf.variable(tf.tensor2d(values, [queueSize, dim]), false, undefined, 'float32')) as tf.Variable<tf.Rank.R2>;
     this.sampleIndices = new Int32Array(queueSize).fill(-1);
   }
 
