@@ -154,13 +154,17 @@ export function runNotebook(file: string, options: WalkthroughOptions): Promise<
       child.kill('SIGKILL');
     }, options.timeoutSeconds * 1000);
     // A notebook process that uses no CPU for this long is stuck (e.g. a threaded-wasm deadlock).
-    const stopStallWatch = watchForStall(child.pid!, {
-      stallSeconds: options.stallSeconds,
-      onStall: (idleSeconds) => {
-        stalledSeconds = idleSeconds;
-        child.kill('SIGKILL');
-      },
-    });
+    // (No pid: the process never started, and its 'exit' reports that.)
+    const stopStallWatch =
+      child.pid === undefined
+        ? () => undefined
+        : watchForStall(child.pid, {
+            stallSeconds: options.stallSeconds,
+            onStall: (idleSeconds) => {
+              stalledSeconds = idleSeconds;
+              child.kill('SIGKILL');
+            },
+          });
     child.on('message', (message: RunnerMessage) => {
       if (message.type === 'cell') progress = `${message.codeCell}/${message.codeCells}`;
       if (message.type === 'failed') failure = message;
