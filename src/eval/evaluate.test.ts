@@ -68,14 +68,15 @@ test('k = 200 on a train set of 4 uses all 4 (k larger than n)', async () => {
   tf.dispose([train, testEmbeddings]);
 });
 
-test('defaultKnnNeighbours: 200 from 6 000 images per class up, scaled with the smallest class below', () => {
+test('defaultKnnNeighbours: 200, but at most a third of the smallest class', () => {
   const labels = (perClass: number[]) => perClass.flatMap((count, label) => new Array<number>(count).fill(label));
   assert.equal(PROTOCOL_KNN_NEIGHBOURS, 200);
   assert.equal(defaultKnnNeighbours(labels(new Array(10).fill(6000))), 200, 'full Fashion-MNIST');
-  assert.equal(defaultKnnNeighbours(labels(new Array(10).fill(7000))), 200, 'never above the protocol');
-  assert.equal(defaultKnnNeighbours(labels(new Array(10).fill(600))), 20, 'the mini subset');
-  assert.equal(defaultKnnNeighbours(labels(new Array(10).fill(256))), 9, '256 per class: round(8.53)');
-  assert.equal(defaultKnnNeighbours(labels([6000, 6000, 300])), 10, 'the smallest class decides');
+  assert.equal(defaultKnnNeighbours(labels(new Array(10).fill(600))), 200, 'the mini subset');
+  assert.equal(defaultKnnNeighbours(labels(new Array(10).fill(599))), 199, 'just below 600 per class');
+  assert.equal(defaultKnnNeighbours(labels(new Array(10).fill(256))), 85, 'fast mode, 256 per class');
+  assert.equal(defaultKnnNeighbours(labels(new Array(10).fill(200))), 66, 'fast mode, 200 per class');
+  assert.equal(defaultKnnNeighbours(labels([6000, 6000, 30])), 10, 'the smallest class decides');
   assert.equal(defaultKnnNeighbours(Int32Array.from([0, 1, 1])), 1, 'at least 1');
   assert.throws(() => defaultKnnNeighbours([]), /defaultKnnNeighbours: 'trainLabels' must be a non-empty array of class indices/);
   assert.throws(() => defaultKnnNeighbours([0, 1.5]), /defaultKnnNeighbours: 'trainLabels'\[1\] must be a class index \(integer ≥ 0\), got 1.5/);
@@ -83,7 +84,7 @@ test('defaultKnnNeighbours: 200 from 6 000 images per class up, scaled with the 
 
 test('without k, evaluateEmbeddings uses defaultKnnNeighbours of the train labels', async () => {
   const rng = new Rng(5);
-  const trainLabels = Array.from({ length: 600 }, (_, i) => i % 2); // 300 per class → k = 10
+  const trainLabels = Array.from({ length: 60 }, (_, i) => i % 2); // 30 per class → k = 10
   const train = tf.tensor2d(trainLabels.map((c) => [c === 0 ? 1 : 0, c === 1 ? 1 : 0].map((x) => x + 0.5 * rng.normal())));
   const testEmbeddings = tf.tensor2d([[1, 0.1], [0.1, 1]]);
   const result = await evaluateEmbeddings({ embeddings: train, labels: trainLabels }, { embeddings: testEmbeddings, labels: [0, 1] });

@@ -15,17 +15,11 @@ import { KnnMetric, knnSearch } from './knn-search';
 export const PROTOCOL_KNN_NEIGHBOURS = 200;
 
 /**
- * Train images per class the protocol's k was chosen for: 200 of 5 000 (CIFAR-10) or 6 000
- * (Fashion-MNIST) per class vote, about 3 % of a class.
- */
-export const PROTOCOL_IMAGES_PER_CLASS = 6000;
-
-/**
- * The weighted kNN's default k for a train set: {@link PROTOCOL_KNN_NEIGHBOURS} when the smallest
- * class has at least {@link PROTOCOL_IMAGES_PER_CLASS} train images, otherwise scaled with that
- * class so the same share of a class votes (at least 1). Full Fashion-MNIST (6 000 per class): 200;
- * the mini subset (600 per class): 20; 256 per class: 9. With k = 200 and 200–600 images per class,
- * most of a class (and then images of other classes) vote, and weighted kNN falls well below 1-NN.
+ * The weighted kNN's default k for a train set: {@link PROTOCOL_KNN_NEIGHBOURS}, but never more than
+ * a third of the smallest class, so that the vote stays among a class's nearest members. Full
+ * Fashion-MNIST (6 000 per class) and the mini subset (600 per class): 200; fast mode's 256 per
+ * class: 85, 200 per class: 66. With k = 200 and about 200 images per class, the whole class and
+ * then other classes vote, and weighted kNN falls well below 1-NN.
  *
  * @param trainLabels class of each train (reference) embedding. // [numTrain]
  * @returns k, an integer in [1, 200].
@@ -44,8 +38,7 @@ export function defaultKnnNeighbours(trainLabels: ArrayLike<number>): number {
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
   const smallestClass = Math.min(...counts.values());
-  const scaled = Math.round((PROTOCOL_KNN_NEIGHBOURS * smallestClass) / PROTOCOL_IMAGES_PER_CLASS);
-  return Math.max(1, Math.min(PROTOCOL_KNN_NEIGHBOURS, scaled));
+  return Math.max(1, Math.min(PROTOCOL_KNN_NEIGHBOURS, Math.floor(smallestClass / 3)));
 }
 
 /** Options of {@link evaluateEmbeddings}. */
