@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { changesSeen } from 'contrastive-kit/dist/testing/tslab-watch-probe';
 import { createCellRunner } from './cell-runner';
 
 // A notebook folder next to a package whose declaration file is rewritten while the runner is
@@ -34,35 +35,17 @@ after(() => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// The TypeScript that tslab compiles with (the one whose `sys.watchFile` the guard wraps).
-const tslabDir = path.dirname(require.resolve('tslab/package.json'));
-const typescript = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] })) as {
-  sys: { watchFile(file: string, callback: (file: string, kind: number) => void, interval?: number): { close(): void } };
-};
-
-/** Watches `file` with tslab's TypeScript, rewrites it twice and returns how often the callback ran. */
-async function changesSeen(file: string): Promise<number> {
-  let calls = 0;
-  const watcher = typescript.sys.watchFile(file, () => { calls += 1; }, 50);
-  try {
-    for (let round = 0; round < 2; round++) {
-      await sleep(300);
-      fs.writeFileSync(file, `export declare const answer: number; // build ${round}\n`);
-    }
-    await sleep(2500);
-  } finally {
-    watcher.close();
-  }
-  return calls;
-}
+/** How often tslab's compiler sees `file` change when it is rewritten as a build would. */
+const libraryChangesSeen = (file: string) =>
+  changesSeen(file, (round) => `export declare const answer: number; // build ${round}\n`, 2500);
 
 test('files outside the notebook folder (the installed library) are not watched; files inside still are', async () => {
   const first = await runner.run("import { answer } from 'fake-library';\nanswer + 1");
   assert.ok(first.ok, first.error);
-  assert.equal(await changesSeen(declarations), 0, 'a rewritten library declaration file must not reach the compiler');
+  assert.equal(await libraryChangesSeen(declarations), 0, 'a rewritten library declaration file must not reach the compiler');
   const local = path.join(notebookDir, 'local-module.ts');
   fs.writeFileSync(local, 'export const answer = 1;\n');
-  assert.ok((await changesSeen(local)) > 0, "a notebook's own .ts module is still watched");
+  assert.ok((await libraryChangesSeen(local)) > 0, "a notebook's own .ts module is still watched");
 });
 
 test('cells keep running after the library was rewritten', async () => {

@@ -3,34 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { changesSeen } from '../testing/tslab-watch-probe';
 import { ignoreChangesOutside } from './tslab-watch';
 
 // The guard wraps the `sys.watchFile` of the TypeScript tslab compiles with; the runner-level test
 // (a rebuilt library under a running cell runner) is scripts/lib/cell-runner-watch.test.ts.
-const tslabDir = path.dirname(require.resolve('tslab/package.json'));
-const typescript = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] })) as {
-  sys: { watchFile(file: string, callback: (file: string, kind: number) => void, interval?: number): { close(): void } };
-};
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-watch-guard-'));
 after(() => fs.rmSync(workDir, { recursive: true, force: true }));
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Watches `file` with tslab's TypeScript, rewrites it twice and returns how often the callback ran. */
-async function changesSeen(file: string): Promise<number> {
-  let calls = 0;
-  const watcher = typescript.sys.watchFile(file, () => { calls += 1; }, 50);
-  try {
-    for (let round = 0; round < 2; round++) {
-      await sleep(300);
-      fs.writeFileSync(file, `export const answer = ${round};\n`);
-    }
-    await sleep(1500);
-  } finally {
-    watcher.close();
-  }
-  return calls;
-}
 
 test('ignoreChangesOutside: files outside the folder and under node_modules are no longer watched; files inside are', async () => {
   const notebooks = path.join(workDir, 'notebooks');
