@@ -21,7 +21,7 @@ import { SHIP_CHECKPOINTS_VARIABLE, SHIP_COMMAND_VARIABLE, SHIP_COMMIT_VARIABLE,
 import { cellSource, listNotebooks, notebookName, readNotebook } from './lib/notebook-file';
 import { NOTEBOOKS_DIR, REPO_ROOT } from './lib/repo';
 import { runMain } from './lib/run-main';
-import { parseArgs, runNotebook, summaryTable, type NotebookRun } from './walkthrough';
+import { parseArgs, runNotebookWithRetry, summaryTable, type NotebookRun } from './walkthrough';
 
 /** The shipped folder. */
 export const SHIPPED_DIR = path.join(REPO_ROOT, 'checkpoints');
@@ -117,7 +117,7 @@ async function train(args: string[]): Promise<number> {
     };
     const stopAfter = lastTrainingCell(file, ship);
     if (stopAfter !== null) options.env.CONTRASTIVE_KIT_STOP_AFTER_CELL = String(stopAfter);
-    const run = await runNotebook(file, options);
+    const run = await runNotebookWithRetry(file, options);
     runs.push(run);
     if (run.status !== 'ok') {
       console.error(`checkpoints:train: ${run.notebook} FAILED at ${run.error}`);

@@ -27,11 +27,11 @@ function writeNotebookFixture(folder: string, name: string, cells: Array<{ md?: 
   fs.writeFileSync(path.join(folder, `${name}.ipynb`), JSON.stringify(notebook));
 }
 
-function runWalkthrough(args: string[]) {
+function runWalkthrough(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'walkthrough.ts'), ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, CONTRASTIVE_KIT_FAST: '', CONTRASTIVE_KIT_THREADS: '' },
+    env: { ...process.env, CONTRASTIVE_KIT_FAST: '', CONTRASTIVE_KIT_THREADS: '', ...env },
   });
 }
 
@@ -135,6 +135,26 @@ test('a notebook process that stops using CPU is stopped as stuck, with what to 
   assert.equal(result.status, 1);
   assert.match(result.stdout, /01-stuck\s+stalled/);
   assert.match(result.stderr, /01-stuck STALLED: stopped after using no CPU for \d+ s at code cell .*CONTRASTIVE_KIT_THREADS=1/);
+});
+
+test('a notebook that stalls on several wasm threads runs again on one thread, and the summary says so', () => {
+  const notebooks = path.join(workDir, 'stuck-on-threads');
+  // Stands in for the threaded-wasm deadlock: stuck unless the process computes on one thread.
+  writeNotebookFixture(notebooks, '01-threads', [
+    {
+      code:
+        "if (process.env.CONTRASTIVE_KIT_THREADS !== '1') await new Promise((resolve) => setTimeout(resolve, 120000));\n" +
+        'console.log(`finished on ${process.env.CONTRASTIVE_KIT_THREADS} thread`);',
+    },
+  ]);
+  const result = runWalkthrough(
+    ['--notebooks-dir', notebooks, '--output-dir', path.join(workDir, 'threads-out'), '--stall-seconds', '3', '--timeout', '100'],
+    { CONTRASTIVE_KIT_THREADS: '2' },
+  );
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stderr, /01-threads STALLED on 2 wasm threads at code cell .*; running it again on one thread/);
+  assert.match(result.stdout, /finished on 1 thread/);
+  assert.match(result.stdout, /01-threads\s+ok\s+\S+\s+1\/1\s+stalled on 2 threads at code cell .* run again on 1 thread/);
 });
 
 test('selecting notebooks by name runs only those', () => {

@@ -23,7 +23,7 @@
  * a title or an axis title that plotly.js draws (scripts/lib/executed-figures.ts).
  */
 import { fork } from 'child_process';
-import { ensureFullFashionMnist, isFastMode, isRetrainRequested, threadsPerJob } from 'contrastive-kit';
+import { ensureFullFashionMnist, isFastMode, isRetrainRequested, requestedThreads, threadsPerJob } from 'contrastive-kit';
 import * as fs from 'fs';
 import * as path from 'path';
 import { untitledFigureReport } from './lib/executed-figures';
@@ -67,6 +67,8 @@ export interface NotebookRun {
   seconds: number;
   cells: string;
   error?: string;
+  /** Set when the notebook stalled on several wasm threads and was run again on one. */
+  retried?: string;
 }
 
 /** Parses the walkthrough's arguments; errors name the flag and what was expected. */
@@ -132,7 +134,7 @@ export function runNotebook(file: string, options: WalkthroughOptions): Promise<
     ...options.env,
   };
   // Notebooks running side by side share the cores: each gets its part (unless the user chose).
-  if (options.jobs > 1 && !process.env.CONTRASTIVE_KIT_THREADS) env.CONTRASTIVE_KIT_THREADS = String(threadsPerJob(options.jobs));
+  if (options.jobs > 1 && !env.CONTRASTIVE_KIT_THREADS) env.CONTRASTIVE_KIT_THREADS = String(threadsPerJob(options.jobs));
   // A results file left from an earlier run must not pass for this run's.
   fs.rmSync(path.join(options.resultsDir, `${name}.json`), { force: true });
   const started = Date.now();
@@ -217,6 +219,32 @@ function prefixLines(input: NodeJS.ReadableStream, output: NodeJS.WritableStream
   });
 }
 
+/** The wasm threads a notebook process of this walkthrough computes with (as `runNotebook` sets them). */
+export function notebookThreads(options: WalkthroughOptions): number {
+  const env = { ...process.env, ...options.env };
+  if (!env.CONTRASTIVE_KIT_THREADS && options.jobs > 1) return threadsPerJob(options.jobs);
+  return requestedThreads(env).threads;
+}
+
+/**
+ * Runs one notebook; if its process stalled while computing on several wasm threads (the rare
+ * threaded-wasm deadlock, scripts/lib/stall-watch.ts), runs it once more on one thread, where that
+ * deadlock cannot happen. Finished trainings load from the checkpoint cache, so the second run
+ * repeats only what had not finished.
+ */
+export async function runNotebookWithRetry(file: string, options: WalkthroughOptions): Promise<NotebookRun> {
+  const first = await runNotebook(file, options);
+  const threads = notebookThreads(options);
+  if (first.status !== 'stalled' || threads <= 1) return first;
+  console.error(`\nwalkthrough: ${first.notebook} STALLED on ${threads} wasm threads at code cell ${first.cells}; running it again on one thread`);
+  const second = await runNotebook(file, { ...options, env: { ...options.env, CONTRASTIVE_KIT_THREADS: '1' } });
+  return {
+    ...second,
+    seconds: first.seconds + second.seconds,
+    retried: `stalled on ${threads} threads at code cell ${first.cells} after ${Math.round(first.seconds)} s; run again on 1 thread`,
+  };
+}
+
 /**
  * Runs `selected` with at most `options.jobs` at a time, results in notebook order. After a
  * failure no new notebook starts (unless `keepGoing`); the rest are reported as skipped.
@@ -234,7 +262,7 @@ export async function runAll(selected: string[], options: WalkthroughOptions): P
         continue;
       }
       console.log(`\n=== ${notebookName(file)} ===`);
-      const run = await runNotebook(file, options);
+      const run = await runNotebookWithRetry(file, options);
       runs[index] = run;
       if (run.status !== 'ok') {
         failed = true;
@@ -249,8 +277,9 @@ export async function runAll(selected: string[], options: WalkthroughOptions): P
 
 /** Formats the summary table. */
 export function summaryTable(runs: NotebookRun[]): string {
-  const rows = runs.map((r) => [r.notebook, r.status, r.seconds.toFixed(1), r.cells]);
-  const header = ['notebook', 'status', 'seconds', 'code cells'];
+  const retried = runs.some((r) => r.retried);
+  const rows = runs.map((r) => [r.notebook, r.status, r.seconds.toFixed(1), r.cells, ...(retried ? [r.retried ?? ''] : [])]);
+  const header = ['notebook', 'status', 'seconds', 'code cells', ...(retried ? ['note'] : [])];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
