@@ -74,6 +74,36 @@ test('HeapPool sees the heap after it grows', async () => {
   }
 });
 
+test('a worker woken without a new task does not run its share again (Atomics.wait can return early)', async () => {
+  const memory = sharedMemory(1);
+  const pool = new HeapPool(memory, 2);
+  try {
+    const heap = new Float32Array(memory.buffer);
+    const rows = 2048, columns = 2, block = 0, partials = block + rows * columns; // two chunks: one per thread
+    heap.fill(1, block, block + rows * columns);
+    pool.run('columnSums', [block, columns, rows, partials], 2);
+    const table = new Float64Array(memory.buffer, partials * 4, 2 * columns);
+    assert.deepEqual(Array.from(table), [1024, 1024, 1024, 1024]);
+    // New input, but no task: a wake-up of the workers alone (what a spurious return of
+    // Atomics.wait amounts to) must not recompute the worker's chunk from it.
+    heap.fill(3, block, block + rows * columns);
+    const control = (pool as unknown as { control: Int32Array }).control;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    let woken = 0;
+    for (let attempt = 0; attempt < 250 && woken === 0; attempt++) {
+      await sleep(20);
+      woken = Atomics.notify(control, 0); // 0 until the worker is back in its wait
+    }
+    assert.equal(woken, 1, 'the worker never waited for a task');
+    await sleep(300);
+    assert.deepEqual(Array.from(table), [1024, 1024, 1024, 1024], 'a chunk was computed without a task');
+    pool.run('columnSums', [block, columns, rows, partials], 2);
+    assert.deepEqual(Array.from(table), [3072, 3072, 3072, 3072]);
+  } finally {
+    await pool.dispose();
+  }
+});
+
 test('HeapPool checks its arguments', () => {
   assert.throws(() => new HeapPool({ buffer: new ArrayBuffer(8) }, 2), /'memory' must be a shared WebAssembly.Memory/);
   assert.throws(() => new HeapPool(sharedMemory(1), 0), /'threads' must be a whole number ≥ 1, got 0/);
