@@ -59,6 +59,8 @@ test('knnAccuracies: the weighted kNN and 1-NN of evaluateEncoder, nothing else;
   assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
   const full = await evaluateEncoder(encoder, train, testSplit, { layout: 'flat' });
   assert.deepEqual(accuracies, { knnTop1: full.knnTop1, oneNNTop1: full.oneNNTop1 });
+  const asRecord: Record<string, number> = accuracies; // what loadOrTrain's evaluate returns
+  assert.equal(asRecord.knnTop1, full.knnTop1);
   await assert.rejects(knnAccuracies({} as tf.LayersModel, train, testSplit), /knnAccuracies: 'encoder' must be a tf.LayersModel/);
   await assert.rejects(knnAccuracies(encoder, train, testSplit, { layout: 'flat', normalize: 1 as unknown as boolean }), /knnAccuracies: 'normalize' must be true or false/);
   encoder.dispose();

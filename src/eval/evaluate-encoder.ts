@@ -65,13 +65,17 @@ async function evaluateSplits(
   );
 }
 
-/** The two headline accuracies of {@link knnAccuracies}, fractions in [0, 1]. */
-export interface KnnAccuracies {
+/**
+ * The two headline accuracies of {@link knnAccuracies}, fractions in [0, 1]. A type, not an
+ * interface, so that it is a `Record<string, number>` (what `loadOrTrain`'s `evaluate` and a
+ * training monitor return).
+ */
+export type KnnAccuracies = {
   /** Weighted kNN top-1 (k from `defaultKnnNeighbours`: 200 on full data; σ = 0.1). */
   knnTop1: number;
   /** 1-NN top-1. */
   oneNNTop1: number;
-}
+};
 
 /**
  * Weighted kNN top-1 and 1-NN top-1 of `encoder`'s test embeddings against its train embeddings

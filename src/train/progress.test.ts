@@ -39,4 +39,5 @@ test('formatMonitorValue: accuracies in % under the tables\' names, other values
   assert.equal(formatMonitorValue('instanceAccuracy', 0.25), 'instanceAccuracy 25.00 %');
   assert.equal(formatMonitorValue('testSharedDirection', 0.01234), 'testSharedDirection 0.0123');
   assert.equal(formatMonitorValue('knnTop1', NaN), 'weighted kNN NaN');
+  assert.equal(formatMonitorValue('distinctNearestBankRows', 127), 'distinctNearestBankRows 127', 'counts without decimals');
 });

@@ -46,9 +46,12 @@ const MONITOR_NAMES: Record<string, string> = {
 /** Whether a monitor value is an accuracy (a fraction shown in %): its name ends in Top1, Top5 or Accuracy. */
 const isAccuracy = (name: string) => /(?:Top\d+|Accuracy)$/.test(name);
 
-/** One monitor value for the line: 'weighted kNN 71.00 %', 'testSharedDirection 0.0123'. */
+/**
+ * One monitor value for the line: 'weighted kNN 71.00 %', 'distinctRows 127',
+ * 'testSharedDirection 0.0123'.
+ */
 export function formatMonitorValue(name: string, value: number): string {
-  const shown = isAccuracy(name) && Number.isFinite(value) ? pct(value) : formatNumber(value);
+  const shown = isAccuracy(name) && Number.isFinite(value) ? pct(value) : Number.isInteger(value) ? String(value) : formatNumber(value);
   return `${MONITOR_NAMES[name] ?? name} ${shown}`;
 }
 
