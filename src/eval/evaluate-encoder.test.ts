@@ -5,7 +5,7 @@ import { ImageSplit } from '../data/fashion-mnist';
 import { bandEncoder, bandSplit } from '../testing/band-data';
 import { embedSplit } from '../models/embed';
 import { evaluateEmbeddings } from './evaluate';
-import { evaluateEncoder } from './evaluate-encoder';
+import { evaluateEncoder, knnAccuracies } from './evaluate-encoder';
 
 
 test('evaluateEncoder equals embedSplit + evaluateEmbeddings, leaks nothing and leaves the encoder as it was', async () => {
@@ -48,5 +48,20 @@ test('evaluateEncoder names the argument that is wrong, and leaks nothing when i
   const before = tf.memory().numTensors;
   await assert.rejects(evaluateEncoder(encoder, split, split, { layout: 'flat', k: 0 }), /evaluateEmbeddings: 'k'/);
   assert.equal(tf.memory().numTensors, before, 'the embeddings are disposed when the evaluation throws');
+  encoder.dispose();
+});
+
+test('knnAccuracies: the weighted kNN and 1-NN of evaluateEncoder, nothing else; errors name it', async () => {
+  const train = bandSplit('train', 80, 5), testSplit = bandSplit('test', 40, 6);
+  const encoder = bandEncoder();
+  const before = tf.memory().numTensors;
+  const accuracies = await knnAccuracies(encoder, train, testSplit, { layout: 'flat' });
+  assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
+  const full = await evaluateEncoder(encoder, train, testSplit, { layout: 'flat' });
+  assert.deepEqual(accuracies, { knnTop1: full.knnTop1, oneNNTop1: full.oneNNTop1 });
+  const asRecord: Record<string, number> = accuracies; // what loadOrTrain's evaluate returns
+  assert.equal(asRecord.knnTop1, full.knnTop1);
+  await assert.rejects(knnAccuracies({} as tf.LayersModel, train, testSplit), /knnAccuracies: 'encoder' must be a tf.LayersModel/);
+  await assert.rejects(knnAccuracies(encoder, train, testSplit, { layout: 'flat', normalize: 1 as unknown as boolean }), /knnAccuracies: 'normalize' must be true or false/);
   encoder.dispose();
 });

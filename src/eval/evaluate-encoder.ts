@@ -43,7 +43,17 @@ export async function evaluateEncoder(
   test: ImageSplit,
   options: EvaluateEncoderOptions = {},
 ): Promise<EmbeddingEvaluation> {
-  const fn = 'evaluateEncoder';
+  return evaluateSplits('evaluateEncoder', encoder, train, test, options);
+}
+
+/** {@link evaluateEncoder}'s work, with errors that name `fn`. */
+async function evaluateSplits(
+  fn: string,
+  encoder: Parameters<typeof embedSplit>[0],
+  train: ImageSplit,
+  test: ImageSplit,
+  options: EvaluateEncoderOptions,
+): Promise<EmbeddingEvaluation> {
   if (!encoder || typeof encoder.apply !== 'function') throw new Error(`${fn}: 'encoder' must be a tf.LayersModel`);
   if (!train || !(train.images instanceof Uint8Array)) throw new Error(`${fn}: 'train' must be an ImageSplit from loadFashionMnist`);
   if (!test || !(test.images instanceof Uint8Array)) throw new Error(`${fn}: 'test' must be an ImageSplit from loadFashionMnist`);
@@ -53,4 +63,43 @@ export async function evaluateEncoder(
   return withSplitEmbeddings(encoder, train, test, { layout, normalize }, (trainEmbeddings, testEmbeddings) =>
     evaluateEmbeddings({ embeddings: trainEmbeddings, labels: train.labels }, { embeddings: testEmbeddings, labels: test.labels }, evaluateOptions),
   );
+}
+
+/**
+ * The two headline accuracies of {@link knnAccuracies}, fractions in [0, 1]. A type, not an
+ * interface, so that it is a `Record<string, number>` (what `loadOrTrain`'s `evaluate` and a
+ * training monitor return).
+ */
+export type KnnAccuracies = {
+  /** Weighted kNN top-1 (k from `defaultKnnNeighbours`: 200 on full data; σ = 0.1). */
+  knnTop1: number;
+  /** 1-NN top-1. */
+  oneNNTop1: number;
+};
+
+/**
+ * Weighted kNN top-1 and 1-NN top-1 of `encoder`'s test embeddings against its train embeddings
+ * ({@link evaluateEncoder}), and nothing else: the two numbers a notebook's results rows, a
+ * training monitor (its progress line prints every value it returns) and a checkpoint's manifest
+ * entry record for an encoder.
+ *
+ * @param encoder a model mapping images [batch, ...] → embeddings [batch, dim].
+ * @param train the reference split.
+ * @param test the query split.
+ * @param options as {@link evaluateEncoder}.
+ * @returns `{ knnTop1, oneNNTop1 }` in [0, 1].
+ * @example
+ * const untrained = await knnAccuracies(createCnnEncoder(), trainSplit, testSplit);
+ * console.log(`untrained CNN: weighted kNN ${pct(untrained.knnTop1)}`);
+ * @see notebooks/04-instance-discrimination.ipynb
+ * @see notebooks/05-moco.ipynb
+ */
+export async function knnAccuracies(
+  encoder: Parameters<typeof embedSplit>[0],
+  train: ImageSplit,
+  test: ImageSplit,
+  options: EvaluateEncoderOptions = {},
+): Promise<KnnAccuracies> {
+  const { knnTop1, oneNNTop1 } = await evaluateSplits('knnAccuracies', encoder, train, test, options);
+  return { knnTop1, oneNNTop1 };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { progressLine } from './progress';
+import { formatMonitorValue, progressLine } from './progress';
 import type { TrainPosition } from './callbacks';
 import { captureLog } from '../testing/capture-log';
 
@@ -17,8 +17,8 @@ test('progressLine: a step line, the monitor values on later lines, a forced lin
   });
   assert.deepEqual(lines, [
     'fit · epoch 1/2 · step 3/8 · loss 0.2500 · lr 1.00e-3 · 0.50 steps/s · 2 s/60',
-    'fit · epoch 1/2 · step 4/8 · loss 0.2250 · lr 1.00e-3 · 0.48 steps/s · 4 s/60 · knnTop1 0.7100 · tiny 1.00e-5',
-    'fit done: 2 steps in 4.3 s (stopped by epochs), last loss 0.2000 · knnTop1 0.7100 · tiny 1.00e-5',
+    'fit · epoch 1/2 · step 4/8 · loss 0.2250 · lr 1.00e-3 · 0.48 steps/s · 4 s/60 · weighted kNN 71.00 % · tiny 1.00e-5',
+    'fit done: 2 steps in 4.3 s (stopped by epochs), last loss 0.2000 · weighted kNN 71.00 % · tiny 1.00e-5',
   ]);
 });
 
@@ -30,4 +30,14 @@ test('progressLine: no rate without one, no speed before the first step of the c
     progress.onTrainEnd!({ history: { steps: [], epochs: [], monitor: [] }, steps: 0, epochs: 0, seconds: 0, stoppedBy: 'seconds' }, position);
   });
   assert.deepEqual(lines, ['train · epoch 1 · step 0 · loss NaN · 0 s/5', 'train done: 0 steps in 0.0 s (stopped by seconds), last loss NaN']);
+});
+
+test('formatMonitorValue: accuracies in % under the tables\' names, other values as numbers', () => {
+  assert.equal(formatMonitorValue('knnTop1', 0.766), 'weighted kNN 76.60 %');
+  assert.equal(formatMonitorValue('oneNNTop1', 0.8058), '1-NN 80.58 %');
+  assert.equal(formatMonitorValue('bankKnnTop1', 0.1), 'weighted kNN (bank) 10.00 %');
+  assert.equal(formatMonitorValue('instanceAccuracy', 0.25), 'instanceAccuracy 25.00 %');
+  assert.equal(formatMonitorValue('testSharedDirection', 0.01234), 'testSharedDirection 0.0123');
+  assert.equal(formatMonitorValue('knnTop1', NaN), 'weighted kNN NaN');
+  assert.equal(formatMonitorValue('distinctNearestBankRows', 127), 'distinctNearestBankRows 127', 'counts without decimals');
 });

@@ -3,15 +3,20 @@
  * in place in Jupyter (sparse log lines in the headless runner and CI, through the notebook
  * layer's `liveLine`), e.g.
  *
- *   siamese · epoch 3/12 · step 52/300 · loss 0.0602 · lr 1.00e-3 · 9.81 steps/s · 5 s · knnTop1 0.7100
+ *   siamese · epoch 3/12 · step 52/300 · loss 0.0602 · lr 1.00e-3 · 9.81 steps/s · 5 s · weighted kNN 71.00 %
  *
  * refreshed at most 4× a second, forced at every epoch's end, and a summary when the run ends:
  *
- *   siamese done: 300 steps in 5.3 s (stopped by steps), last loss 0.0471
+ *   siamese done: 300 steps in 5.3 s (stopped by steps), last loss 0.0471 · weighted kNN 71.00 %
+ *
+ * The monitor's accuracies (values named `…Top1`, `…Top5` or `…Accuracy`) are shown in % as every
+ * table of the notebooks shows them, under the names the tables use (`knnTop1` → 'weighted kNN',
+ * `oneNNTop1` → '1-NN'); other values as numbers under their own names.
  *
  * @see notebooks/01-contrastive-loss.ipynb
  */
 import { liveLine } from '../runtime/display';
+import { pct } from '../runtime/percent';
 import type { TrainCallbacks, TrainPosition } from './callbacks';
 
 /** Options of {@link progressLine}. */
@@ -28,6 +33,26 @@ function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   const magnitude = Math.abs(value);
   return magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e5) ? value.toExponential(2) : value.toFixed(4);
+}
+
+/** How the line names the monitor values the notebooks' tables name otherwise. */
+const MONITOR_NAMES: Record<string, string> = {
+  knnTop1: 'weighted kNN',
+  knnTop5: 'weighted kNN top-5',
+  oneNNTop1: '1-NN',
+  bankKnnTop1: 'weighted kNN (bank)',
+};
+
+/** Whether a monitor value is an accuracy (a fraction shown in %): its name ends in Top1, Top5 or Accuracy. */
+const isAccuracy = (name: string) => /(?:Top\d+|Accuracy)$/.test(name);
+
+/**
+ * One monitor value for the line: 'weighted kNN 71.00 %', 'distinctRows 127',
+ * 'testSharedDirection 0.0123'.
+ */
+export function formatMonitorValue(name: string, value: number): string {
+  const shown = isAccuracy(name) && Number.isFinite(value) ? pct(value) : Number.isInteger(value) ? String(value) : formatNumber(value);
+  return `${MONITOR_NAMES[name] ?? name} ${shown}`;
 }
 
 /** The line's text: where the run is against its budget, the loss and rate, the speed, the last monitor values. */
@@ -66,7 +91,7 @@ export function progressLine(options: ProgressLineOptions = {}): TrainCallbacks 
       }
     },
     onMonitor(record) {
-      monitorText = Object.entries(record.values).map(([name, value]) => `${name} ${formatNumber(value)}`).join(' · ');
+      monitorText = Object.entries(record.values).map(([name, value]) => formatMonitorValue(name, value)).join(' · ');
     },
     onEpochEnd(record, _history, position) {
       line.update(describe(position, record.meanLoss, lastLearningRate, monitorText), true);

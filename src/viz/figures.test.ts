@@ -71,6 +71,24 @@ test('trainingCurves draws the reference lines: margin α and ln(K+1)', () => {
   assert.throws(() => chanceLossLine(0), /chanceLossLine: 'numNegatives' must be an integer ≥ 1, got 0/);
 });
 
+test('trainingCurves with percent: fractions and reference lines drawn in %, the y title says so', () => {
+  const figure = trainingCurves([{ name: 'weighted kNN', x: [1, 2], y: [0.5, 0.8125] }], {
+    yTitle: 'weighted kNN top-1',
+    percent: true,
+    referenceLines: [{ y: 0.7673, label: 'untrained CNN' }],
+  });
+  expectClose(figure.data[0].y as number[], [50, 81.25], { atol: 1e-9 });
+  const shapes = figure.layout?.shapes as Array<{ y0: number }>;
+  const annotations = figure.layout?.annotations as Array<{ y: number; text: string }>;
+  expectClose([shapes[0].y0, annotations[0].y], [76.73, 76.73], { atol: 1e-9 });
+  assert.equal(annotations[0].text, 'untrained CNN');
+  assert.equal((figure.layout?.yaxis as { title: { text: string } }).title.text, 'weighted kNN top-1 (%)');
+  const plain = trainingCurves([{ name: 'loss', y: [0.5] }], { referenceLines: [{ y: 0.25, label: 'a' }] });
+  assert.deepEqual(plain.data[0].y, [0.5], 'without percent the values are drawn as given');
+  assert.equal((plain.layout?.yaxis as { title: { text: string } }).title.text, 'loss');
+  assert.throws(() => trainingCurves({ loss: [1] }, { percent: 'yes' as unknown as boolean }), /trainingCurves: 'percent' must be true or false/);
+});
+
 test('lossAndGradientCurves: the gradient panel is dL/dd (d for d²/2, −(m − d) below the margin)', () => {
   const m = 1;
   const figure = lossAndGradientCurves(

@@ -38,6 +38,12 @@ export interface TrainingCurvesOptions extends FigureSizeOptions {
   referenceLines?: ReferenceLine[];
   /** Logarithmic y axis (values must be > 0). */
   logY?: boolean;
+  /**
+   * The values (and the reference lines' heights) are fractions in [0, 1], e.g. accuracies: draw
+   * them in % (× 100), as every table and printed line of the notebooks shows them, and add
+   * ' (%)' to the y-axis title. Default false.
+   */
+  percent?: boolean;
 }
 
 /** The triplet loss' margin α as a reference line: a triplet stops contributing once d(a,n) − d(a,p) ≥ α, and the loss of a collapsed embedding (all distances equal) is exactly α. */
@@ -73,35 +79,47 @@ export function toCurveSeries(series: Record<string, ArrayLike<number>> | CurveS
  * Line chart of training curves with reference lines.
  *
  * @param series `{ loss: [...], 'val loss': [...] }` or `[{ name, y, x?, dashed? }]`.
- * @param options titles, `referenceLines` (see {@link marginLine}, {@link chanceLossLine}), `logY`.
+ * @param options titles, `referenceLines` (see {@link marginLine}, {@link chanceLossLine}), `logY`,
+ *   `percent` (fractions drawn in %, reference lines included).
  * @returns a figure for `showFigure`.
  * @example
  * showFigure(trainingCurves({ loss: history.loss }, { referenceLines: [chanceLossLine(4096)] }));
+ * // Accuracies per epoch in %, against the untrained network's score (a fraction as well):
+ * showFigure(trainingCurves([{ name: 'weighted kNN', x: epochs, y: knn }], {
+ *   xTitle: 'epoch', yTitle: 'weighted kNN top-1', percent: true,
+ *   referenceLines: [{ y: untrained.knnTop1, label: 'untrained CNN' }],
+ * }));
+ * @see notebooks/04-instance-discrimination.ipynb
  * @see notebooks/05-moco.ipynb
  */
 export function trainingCurves(series: Record<string, ArrayLike<number>> | CurveSeries[], options: TrainingCurvesOptions = {}): Figure {
   const fn = 'trainingCurves';
   const list = toCurveSeries(series, fn);
+  if (options.percent !== undefined && typeof options.percent !== 'boolean') throw new Error(`${fn}: 'percent' must be true or false, got ${describe(options.percent)}`);
+  const scale = options.percent ? 100 : 1;
+  const scaled = (values: ArrayLike<number>) => (scale === 1 ? values : Array.from(values, (v) => v * scale));
   const data: PlotTrace[] = list.map((s, i) => ({
     type: 'scatter',
     mode: s.y.length > 60 ? 'lines' : 'lines+markers',
     name: s.name,
     x: s.x ? plainNumbers(s.x, 8) : Array.from({ length: s.y.length }, (_, j) => j),
-    y: plainNumbers(s.y, 6),
+    y: plainNumbers(scaled(s.y), 6),
     line: { color: plotColor(i), width: 2, ...(s.dashed ? { dash: 'dash' } : {}) },
   }));
-  const lines = options.referenceLines ?? [];
-  lines.forEach((line, i) => {
+  const given = options.referenceLines ?? [];
+  given.forEach((line, i) => {
     if (line === null || typeof line !== 'object' || !Number.isFinite(line.y) || typeof line.label !== 'string') {
       throw new Error(`${fn}: 'referenceLines'[${i}] must be { y: finite number, label: string }`);
     }
   });
+  const lines = given.map((line) => ({ ...line, y: line.y * scale }));
+  const yTitle = options.yTitle ?? 'loss';
   return builderFigure(
     data,
     options,
     {
       title: 'Training curves',
-      axes: { x: options.xTitle ?? 'step', y: { title: options.yTitle ?? 'loss', ...(options.logY ? { type: 'log' } : {}) } },
+      axes: { x: options.xTitle ?? 'step', y: { title: options.percent ? `${yTitle} (%)` : yTitle, ...(options.logY ? { type: 'log' } : {}) } },
       layout: {
         shapes: lines.map((line) => ({ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: line.y, y1: line.y, line: { color: line.color ?? '#7f7f7f', dash: 'dash', width: 1.5 } })),
         annotations: lines.map((line) => ({ xref: 'paper', x: 1, xanchor: 'right', yref: 'y', y: line.y, yanchor: 'bottom', text: line.label, showarrow: false, font: { size: 11, color: line.color ?? '#7f7f7f' } })),
