@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { threadsPerJob } from 'contrastive-kit';
 import { parseArgs, summaryTable } from './walkthrough';
 import { readNotebook } from './lib/notebook-file';
+import { readRecordedTimes } from './lib/start-order';
 import { BUILD_DIR, REPO_ROOT } from './lib/repo';
 
 fs.mkdirSync(BUILD_DIR, { recursive: true });
@@ -65,7 +66,8 @@ test('--jobs 2 runs two notebooks at the same time, each log line prefixed with 
     `console.log("${mine} threads " + process.env.CONTRASTIVE_KIT_THREADS);`;
   writeNotebookFixture(notebooks, '01-left', [{ code: waitFor('left', 'right') }]);
   writeNotebookFixture(notebooks, '02-right', [{ code: waitFor('right', 'left') }]);
-  const result = runWalkthrough(['--jobs', '2', '--notebooks-dir', notebooks, '--output-dir', path.join(workDir, 'jobs-out'), '--timeout', '120']);
+  const results = path.join(workDir, 'jobs-results');
+  const result = runWalkthrough(['--jobs', '2', '--notebooks-dir', notebooks, '--output-dir', path.join(workDir, 'jobs-out'), '--results-dir', results, '--timeout', '120']);
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.match(result.stdout, /^\[01-left\] left met the other$/m);
   // The cores are divided between the two notebooks.
@@ -74,6 +76,10 @@ test('--jobs 2 runs two notebooks at the same time, each log line prefixed with 
   assert.match(result.stdout, new RegExp(`^\\[02-right\\] right threads ${share}$`, 'm'));
   assert.match(result.stdout, /^\[02-right\] right met the other$/m);
   assert.match(result.stdout, /01-left\s+ok[\s\S]*02-right\s+ok/, 'the summary keeps notebook order');
+  // Their times are kept, so that the next run with --jobs starts the longest first.
+  const times = readRecordedTimes(results).full ?? {};
+  assert.deepEqual(Object.keys(times).sort(), ['01-left', '02-right']);
+  assert.ok(Object.values(times).every((seconds) => seconds > 0));
 });
 
 test('summaryTable lists every notebook with status and time', () => {

@@ -13,7 +13,8 @@
  *                                               shipped checkpoints (CONTRASTIVE_KIT_RETRAIN=1)
  *   npm run walkthrough -- --jobs 2             run two notebooks at a time (the cores are divided
  *                                               between them: CONTRASTIVE_KIT_THREADS = cores / jobs,
- *                                               unless you set it; log lines get a [name] prefix)
+ *                                               unless you set it; log lines get a [name] prefix;
+ *                                               the longest notebooks, by their last time, start first)
  *
  * In full mode without the whole Fashion-MNIST it first tries to download it; where it cannot, every
  * notebook runs its full recipes on the bundled mini subset with the mini targets, and says so.
@@ -30,6 +31,7 @@ import { untitledFigureReport } from './lib/executed-figures';
 import { listNotebooks, notebookName } from './lib/notebook-file';
 import { findJupyterPython } from './lib/python';
 import { summaryMarkdown, writeResultsSummary } from './lib/results-summary';
+import { readRecordedTimes, recordTimes, startOrder } from './lib/start-order';
 import { watchForStall } from './lib/stall-watch';
 import { signNotebooks } from './lib/trust';
 import { buildReport } from './report';
@@ -249,13 +251,16 @@ export async function runNotebookWithRetry(file: string, options: WalkthroughOpt
  * Runs `selected` with at most `options.jobs` at a time, results in notebook order. After a
  * failure no new notebook starts (unless `keepGoing`); the rest are reported as skipped.
  */
-export async function runAll(selected: string[], options: WalkthroughOptions): Promise<NotebookRun[]> {
+export async function runAll(selected: string[], options: WalkthroughOptions, timesKey = options.fast ? 'fast' : 'full'): Promise<NotebookRun[]> {
   const runs: Array<NotebookRun | undefined> = new Array(selected.length);
+  // Several at a time: the longest first (scripts/lib/start-order.ts); one at a time: course order.
+  const names = selected.map((file) => notebookName(file));
+  const order = options.jobs > 1 ? startOrder(names, readRecordedTimes(options.resultsDir)[timesKey] ?? {}) : names.map((_, index) => index);
   let next = 0;
   let failed = false;
   const worker = async () => {
     while (next < selected.length) {
-      const index = next++;
+      const index = order[next++];
       const file = selected[index];
       if (failed && !options.keepGoing) {
         runs[index] = { notebook: notebookName(file), status: 'skipped', seconds: 0, cells: '-' };
@@ -272,6 +277,8 @@ export async function runAll(selected: string[], options: WalkthroughOptions): P
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.jobs, selected.length) }, worker));
+  const finished = (runs as NotebookRun[]).filter((run) => run.status === 'ok');
+  if (finished.length > 0) recordTimes(options.resultsDir, timesKey, Object.fromEntries(finished.map((run) => [run.notebook, Math.round(run.seconds * 10) / 10])));
   return runs as NotebookRun[];
 }
 
@@ -308,15 +315,17 @@ async function main(): Promise<number> {
   }
   fs.mkdirSync(options.outputDir, { recursive: true });
   let data = 'the data the loader finds';
+  let dataKind: 'full' | 'mini' = 'full';
   if (!options.fast) {
     // Once here, so the notebooks do not each try again (CONTRASTIVE_KIT_FETCH=0 for them).
     const ensured = await ensureFullFashionMnist();
     options.env.CONTRASTIVE_KIT_FETCH = '0';
+    dataKind = ensured.data === 'full' ? 'full' : 'mini';
     data = ensured.data === 'full' ? `the full Fashion-MNIST (${ensured.dir})` : `the MINI subset (${ensured.reason}), with the mini targets`;
   }
   const sharing = options.jobs > 1 ? `, ${options.jobs} at a time (${process.env.CONTRASTIVE_KIT_THREADS || threadsPerJob(options.jobs)} wasm thread(s) each)` : '';
   console.log(`walkthrough: ${selected.length} notebook(s), ${options.fast ? 'FAST' : 'full'} mode on ${data}${options.retrain ? ', retraining every run' : ''}, timeout ${options.timeoutSeconds} s each${sharing}`);
-  const runs = await runAll(selected, options);
+  const runs = await runAll(selected, options, options.fast ? 'fast' : dataKind);
   const executed = runs.filter((r) => r.status !== 'skipped').map((r) => path.join(options.outputDir, `${r.notebook}.ipynb`)).filter((f) => fs.existsSync(f));
   // Every figure must carry titles plotly.js 4 draws (a plain-string title is silently dropped).
   const untitled = untitledFigureReport(executed);
