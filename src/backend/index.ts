@@ -1,5 +1,6 @@
 export * from './select';
 export * from './wasm-patches';
+export { fusedAdamInstalled, installFusedAdam, uninstallFusedAdam } from './fused-adam';
 export { MAX_WASM_THREADS, requestedThreads, threadsPerJob, THREADS_ENV_VARIABLE } from './wasm-threads';
 export type { ThreadRequest } from './wasm-threads';
 import { patchWasmKernels } from './wasm-patches';

@@ -5,6 +5,7 @@ import { Rng } from '../runtime/random';
 import { createCnnEncoder } from '../models/encoders';
 import { l2Normalize } from '../models/normalize';
 import { nPairLoss } from '../losses/n-pair';
+import { fusedAdamInstalled } from './fused-adam';
 import { patchWasmKernels } from './wasm-patches';
 
 const STEPS = 1000;
@@ -19,12 +20,13 @@ function wasmHeapBytes(): number {
  * 1 000 training steps of a tiny conv net (conv → ReLU → maxpool → dense) with Adam and an
  * in-batch InfoNCE whose pairs are picked with tf.gather, so every patched kernel runs each step
  * (Conv2DBackpropFilter/Input, MaxPoolGrad, BatchMatMul with transposes, Sum, Identity, Cast,
- * UnsortedSegmentSum).
+ * UnsortedSegmentSum), and Adam's update is the fused ContrastiveKitAdamUpdate (on cpu too).
  */
 async function trainTinyModel(backendName: 'cpu' | 'wasm'): Promise<{ counts: number[]; heap: number[] }> {
-  if (backendName === 'wasm') patchWasmKernels();
+  patchWasmKernels(); // the wasm kernel patches, and the fused Adam update on wasm and cpu
   assert.ok(await tf.setBackend(backendName));
   const model = createCnnEncoder({ inputShape: [6, 6, 1], filters: [2], kernelSize: 3, denseUnits: [4], outputDim: 3, rng: new Rng(3) });
+  assert.ok(fusedAdamInstalled(), 'tf.train.adam uses the fused update');
   const optimizer = tf.train.adam(1e-3);
   const rng = new Rng(4);
   const images = tf.tensor4d(Float32Array.from({ length: 8 * 36 }, () => rng.normal()), [8, 6, 6, 1]);

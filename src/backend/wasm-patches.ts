@@ -5,7 +5,9 @@
  * cannot back-propagate through `tf.gather` (no `UnsortedSegmentSum`), and runs transposed matrix
  * products — every dense layer's backward pass — through a slow loop. The patches below fix that
  * by re-expressing each op with the backend's fast XNNPACK kernels (see each kernel's file).
- * They only touch the wasm backend; cpu and tfjs-node are unchanged.
+ * They only touch the wasm backend; cpu and tfjs-node are unchanged, except that the fused Adam
+ * update (`ContrastiveKitAdamUpdate`, see fused-adam.ts) also runs on cpu, with the same results
+ * bit for bit as tfjs' own Adam.
  *
  * The package registers them when it loads, and again (idempotently) when
  * {@link selectBackend} activates wasm.
@@ -13,6 +15,8 @@
  * @see notebooks/00-setup.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedAdamInstalled, installFusedAdam, uninstallFusedAdam } from './fused-adam';
+import { ADAM_UPDATE_KERNEL, adamUpdateWasm } from './kernels/adam-update';
 import { batchMatMulPatch, fusedMatMulPatch } from './kernels/batch-mat-mul';
 import { conv2DBackpropFilterPatch } from './kernels/conv2d-backprop-filter';
 import { conv2DBackpropInputPatch } from './kernels/conv2d-backprop-input';
@@ -104,6 +108,12 @@ export const WASM_KERNEL_PATCHES: readonly WasmKernelPatch[] = [
     description: 'segment sums (the gradient of tf.gather)',
     kernelFunc: unsortedSegmentSumPatch,
   },
+  {
+    kernelName: ADAM_UPDATE_KERNEL,
+    kind: 'added',
+    description: "Adam's update in one pass per variable (tf.train.adam uses it instead of ~12 element-wise kernels); large variables split between the threads",
+    kernelFunc: adamUpdateWasm,
+  },
 ];
 
 /** Marks kernel functions installed by the kit, so that patching twice is a no-op. */
@@ -115,7 +125,8 @@ function isPatched(config: tf.KernelConfig | undefined): boolean {
 
 /**
  * Registers the kit's wasm kernel patches (loading `@tensorflow/tfjs-backend-wasm` first, so that
- * its own kernels are registered and can be replaced). Safe to call any number of times.
+ * its own kernels are registered and can be replaced) and installs the fused Adam update
+ * ({@link installFusedAdam}). Safe to call any number of times.
  *
  * @returns the names of the patched kernels, or an empty list when the wasm backend is not installed.
  */
@@ -137,14 +148,17 @@ export function patchWasmKernels(): string[] {
     // The shipped kernel's setup (binding its wasm function) must still run when the backend starts.
     tf.registerKernel({ kernelName: patch.kernelName, backendName: 'wasm', kernelFunc, setupFunc: existing?.setupFunc });
   }
+  installFusedAdam();
   return WASM_KERNEL_PATCHES.map((patch) => patch.kernelName);
 }
 
 /**
- * Puts tfjs' own wasm kernels back (and removes the kernels the kit added), e.g. to measure the
- * backend as shipped (`npm run bench -- --unpatched`). {@link patchWasmKernels} re-applies them.
+ * Puts tfjs' own wasm kernels back (and removes the kernels the kit added, and the fused Adam
+ * update), e.g. to measure the backend as shipped (`npm run bench -- --unpatched`).
+ * {@link patchWasmKernels} re-applies them.
  */
 export function unpatchWasmKernels(): void {
+  uninstallFusedAdam();
   for (const patch of WASM_KERNEL_PATCHES) {
     const current = tf.getKernel(patch.kernelName, 'wasm');
     if (!isPatched(current)) continue;
@@ -154,7 +168,7 @@ export function unpatchWasmKernels(): void {
   }
 }
 
-/** Whether the kit's patches are the kernels currently registered for wasm. */
+/** Whether the kit's patches are the kernels currently registered for wasm (and Adam is fused). */
 export function wasmKernelsPatched(): boolean {
-  return WASM_KERNEL_PATCHES.every((patch) => isPatched(tf.getKernel(patch.kernelName, 'wasm')));
+  return fusedAdamInstalled() && WASM_KERNEL_PATCHES.every((patch) => isPatched(tf.getKernel(patch.kernelName, 'wasm')));
 }

@@ -91,6 +91,41 @@ test('threaded wasm starts in Node, exits by itself, and trains bit for bit like
   assert.deepEqual(two.w2, one.w2, 'dense weights after 3 Adam steps');
 });
 
+/**
+ * Five Adam steps on a [300, 257] variable (77 100 values: the fused update splits it between
+ * the threads), with the fused update and with tfjs' own; prints the weights' SHA-256 for each.
+ */
+const ADAM_STEPS = `
+  const choice = await kit.selectBackend();
+  const tf = kit.tf;
+  const before = tf.memory().numTensors;
+  const digest = (tensor) => require('node:crypto').createHash('sha256').update(Buffer.from(tensor.dataSync().slice().buffer)).digest('hex');
+  const train = () => {
+    const w = tf.tidy(() => tf.variable(tf.randomNormal([300, 257], 0, 1, 'float32', 6)));
+    const target = tf.randomNormal([300, 257], 0, 1, 'float32', 7);
+    const optimizer = tf.train.adam(1e-2);
+    for (let step = 0; step < 5; step++) optimizer.minimize(() => tf.sum(tf.mul(tf.square(tf.sub(w, target)), tf.abs(target))));
+    const out = digest(w);
+    tf.dispose([w, target]);
+    optimizer.dispose();
+    return out;
+  };
+  const fused = train();
+  kit.uninstallFusedAdam();
+  const stock = train();
+  kit.installFusedAdam();
+  console.log(JSON.stringify({ threads: choice.threads, fused, stock, leaked: tf.memory().numTensors - before }));`;
+
+test('fused Adam splits a large variable between threads: 1 and 2 threads give the same bits as tfjs’ Adam', () => {
+  const one = inChild(ADAM_STEPS, { [THREADS_ENV_VARIABLE]: '1' });
+  const two = inChild(ADAM_STEPS, { [THREADS_ENV_VARIABLE]: '2' });
+  assert.deepEqual([one.threads, two.threads], [1, 2]);
+  assert.deepEqual([one.leaked, two.leaked], [0, 0]);
+  assert.equal(one.fused, one.stock, 'one thread: fused = stock');
+  assert.equal(two.fused, two.stock, 'two threads: fused = stock');
+  assert.equal(two.fused, one.fused, 'two threads = one thread');
+});
+
 test('when the threaded build cannot start, the backend runs on one thread and says why', () => {
   // Another library owning global.Worker (non-configurable) stops the shim from installing.
   const result = inChild(

@@ -108,3 +108,21 @@ test('HeapPool checks its arguments', () => {
   assert.throws(() => new HeapPool({ buffer: new ArrayBuffer(8) }, 2), /'memory' must be a shared WebAssembly.Memory/);
   assert.throws(() => new HeapPool(sharedMemory(1), 0), /'threads' must be a whole number ≥ 1, got 0/);
 });
+
+test('HeapPool runs the SIMD Adam update in its workers: the same bits as one JavaScript loop', async () => {
+  const memory = sharedMemory(8); // 131 072 floats: [x, g, m, v] and two sets of outputs
+  const pool = new HeapPool(memory, 3);
+  try {
+    const heap = new Float32Array(memory.buffer);
+    const count = 10_001; // shares of 3 334 values: the workers' starts are not multiples of four
+    for (let i = 0; i < 4 * count; i++) heap[i] = Math.sin(i * 0.37) * (i < 3 * count ? 0.5 : 1e-4) + (i >= 3 * count ? 1e-4 : 0);
+    const params = (outputsAt: number) => [0, count, 2 * count, 3 * count, outputsAt, outputsAt + count, outputsAt + 2 * count, 0.9, 0.1, 0.999, 1 - 0.999, 1 - Math.fround(0.9 ** 5), 1 - Math.fround(0.999 ** 5), 1e-7, -1e-3];
+    const pooledAt = 4 * count, oneLoopAt = 7 * count;
+    pool.run('adamUpdate', params(pooledAt), count);
+    HEAP_LOOPS.adamUpdate(heap, Float64Array.from(params(oneLoopAt)), 0, count, null);
+    const bits = (from: number) => Array.from(new Uint32Array(heap.slice(from, from + 3 * count).buffer));
+    assert.deepEqual(bits(pooledAt), bits(oneLoopAt));
+  } finally {
+    await pool.dispose();
+  }
+});

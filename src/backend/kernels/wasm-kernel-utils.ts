@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { HEAP_LOOPS, HeapLoopName, HeapPool, WasmMemoryLike } from './heap-pool';
+import { simdKernelsFor } from './simd-kernels';
 
 /** The parts of the wasm backend (`BackendWasm`) that the patches use. */
 export interface WasmBackendLike {
@@ -106,9 +107,9 @@ export function shapeText(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
 
-/** The threaded backend's parts the heap pool needs. */
+/** The backend's parts the heap loops need: its memory (threaded build: `wasmMemory`; else exported as `asm.memory`). */
 interface ThreadedWasmParts {
-  wasm?: { wasmMemory?: WasmMemoryLike; tfjs?: { getThreadsCount?: () => number } };
+  wasm?: { wasmMemory?: WasmMemoryLike; asm?: { memory?: WasmMemoryLike }; HEAPF32?: Float32Array; tfjs?: { getThreadsCount?: () => number } };
 }
 
 let pool: { memory: WasmMemoryLike; pool: HeapPool } | null = null;
@@ -129,23 +130,27 @@ export function heapPoolFor(backend: WasmBackendLike): HeapPool | null {
 
 /**
  * Runs heap loop `name` over `items`: split between the threads by the heap pool where the heap
- * is shared, else in one loop on this thread.
+ * is shared and there are at least `minItemsToSplit` items, else in one loop on this thread.
  *
  * @param backend the wasm backend.
  * @param name the loop ({@link HEAP_LOOPS}).
  * @param params its numbers (heap offsets in floats, sizes).
  * @param items how many items the loop has (images, rows, chunks…).
+ * @param minItemsToSplit below this many items waking the workers costs more than it saves
+ *   (default 0: always split).
  */
-export function runHeapLoop(backend: WasmBackendLike, name: HeapLoopName, params: number[], items: number): void {
+export function runHeapLoop(backend: WasmBackendLike, name: HeapLoopName, params: number[], items: number, minItemsToSplit = 0): void {
   const pool = heapPoolFor(backend);
-  if (pool !== null) {
+  if (pool !== null && items >= minItemsToSplit) {
     pool.run(name, params, items);
     return;
   }
-  const wasm = (backend as unknown as ThreadedWasmParts & { wasm?: { HEAPF32?: Float32Array } }).wasm;
-  const heap = wasm?.HEAPF32;
-  if (heap === undefined) throw new Error(`contrastive-kit wasm patches: no heap to run '${name}' on`);
-  HEAP_LOOPS[name](new Float32Array(heap.buffer), Float64Array.from(params), 0, items);
+  const wasm = (backend as unknown as ThreadedWasmParts).wasm;
+  const memory = wasm?.wasmMemory ?? wasm?.asm?.memory;
+  // The memory's own buffer where there is one: after the shared heap grows, HEAPF32 may lag.
+  const buffer = memory?.buffer ?? wasm?.HEAPF32?.buffer;
+  if (buffer === undefined) throw new Error(`contrastive-kit wasm patches: no heap to run '${name}' on`);
+  HEAP_LOOPS[name](new Float32Array(buffer), Float64Array.from(params), 0, items, memory === undefined ? null : simdKernelsFor(memory));
 }
 
 /** Byte offset / 4 of a float32 buffer in the wasm heap (the unit heap loops use). */

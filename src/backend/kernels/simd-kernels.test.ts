@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { randomValues } from '../../testing/compare-backends';
+import { HEAP_LOOPS } from './heap-pool';
+import { simdKernelsBytes, simdKernelsFor, simdKernelsModule } from './simd-kernels';
+
+interface WebAssemblyMemory {
+  readonly buffer: ArrayBufferLike;
+}
+const WebAssemblyApi = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => WebAssemblyMemory; validate(bytes: Uint8Array): boolean } }).WebAssembly;
+
+/** Bit patterns of float32 values (so that −0 ≠ 0 and equal NaNs compare equal). */
+const bits = (values: Float32Array) => Array.from(new Uint32Array(Float32Array.from(values).buffer));
+
+/**
+ * Adam inputs [x, g, m, v] of `count` values each at float offset 0, with awkward values mixed in:
+ * zeros, −0, gradients whose square is subnormal in float32, huge gradients, a second moment of 0.
+ */
+function fillAdamInputs(heap: Float32Array, count: number, seed: number): void {
+  const normals = randomValues(seed, 4 * count);
+  for (let i = 0; i < count; i++) {
+    heap[i] = normals[i]; // x
+    const special = [0, -0, 1e-23, -3e-21, 1e18, normals[count + i] * 1e-3][i % 6];
+    heap[count + i] = i % 7 === 0 ? special : normals[count + i] * 0.01; // g
+    heap[2 * count + i] = normals[2 * count + i] * 0.001; // m
+    heap[3 * count + i] = i % 11 === 0 ? 0 : Math.abs(normals[3 * count + i]) * 1e-5; // v ≥ 0
+  }
+}
+
+/** Params of the `adamUpdate` loop: [x, g, m, v] at 0, outputs at `outputsAt`, then step 3's coefficients. */
+function adamParams(count: number, outputsAt: number, learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7): Float64Array {
+  const accBeta1 = Math.fround(beta1 ** 3), accBeta2 = Math.fround(beta2 ** 3);
+  return Float64Array.from([
+    0, count, 2 * count, 3 * count, outputsAt, outputsAt + count, outputsAt + 2 * count,
+    beta1, 1 - beta1, beta2, 1 - beta2, 1 - accBeta1, 1 - accBeta2, epsilon, -learningRate,
+  ]);
+}
+
+test('the SIMD module is valid wasm for shared and unshared memories, and Node has wasm SIMD', () => {
+  for (const shared of [false, true]) {
+    assert.ok(WebAssemblyApi.validate(simdKernelsBytes(shared)), `module for a ${shared ? 'shared' : 'unshared'} memory validates`);
+    assert.notEqual(simdKernelsModule(shared), null);
+  }
+  assert.equal(simdKernelsFor({ buffer: new ArrayBuffer(64) }), null, 'no kernels for something that is not a WebAssembly.Memory');
+});
+
+for (const shared of [false, true]) {
+  test(`SIMD adamUpdate = the JavaScript loop bit for bit, any range (tails, unaligned starts; ${shared ? 'shared' : 'unshared'} memory)`, () => {
+    const memory = new WebAssemblyApi.Memory(shared ? { initial: 2, maximum: 64, shared: true } : { initial: 2 });
+    const simd = simdKernelsFor(memory);
+    assert.notEqual(simd, null);
+    assert.equal(simdKernelsFor(memory), simd, 'instantiated once per memory');
+    const count = 1003; // 250 groups of four and a tail of three
+    const heap = new Float32Array(memory.buffer);
+    fillAdamInputs(heap, count, 7);
+    for (const [learningRate, beta1, beta2, epsilon] of [[1e-3, 0.9, 0.999, 1e-7], [0.37, 0.5, 0.75, 1e-3]]) {
+      const simdAt = 4 * count, jsAt = 7 * count;
+      const simdParams = adamParams(count, simdAt, learningRate, beta1, beta2, epsilon);
+      const jsParams = adamParams(count, jsAt, learningRate, beta1, beta2, epsilon);
+      // Ranges as the threads' shares cut them: starts that are not multiples of four.
+      for (const [start, end] of [[0, 5], [5, 502], [502, 1003]]) HEAP_LOOPS.adamUpdate(heap, simdParams, start, end, simd);
+      HEAP_LOOPS.adamUpdate(heap, jsParams, 0, count, null);
+      assert.deepEqual(bits(heap.subarray(simdAt, simdAt + 3 * count)), bits(heap.subarray(jsAt, jsAt + 3 * count)));
+      assert.ok(heap.subarray(simdAt, simdAt + count).some((value, i) => value !== heap[i]), 'the variable moved');
+    }
+  });
+}
+
+test('the JavaScript adamUpdate loop is tfjs’ Adam by hand: one step from zero moments', () => {
+  // x = 1, g = 2, t = 1: m′ = 0.2, v′ = 0.004, m̂ = 2, v̂ = 4, x′ = 1 − lr · 2 / (2 + ε).
+  const heap = Float32Array.from([1, 2, 0, 0, 0, 0, 0]);
+  const [learningRate, beta1, beta2, epsilon] = [0.1, 0.9, 0.999, 1e-7];
+  const params = Float64Array.from([0, 1, 2, 3, 4, 5, 6, beta1, 1 - beta1, beta2, 1 - beta2, 1 - Math.fround(beta1), 1 - Math.fround(beta2), epsilon, -learningRate]);
+  HEAP_LOOPS.adamUpdate(heap, params, 0, 1, null);
+  assert.ok(Math.abs(heap[5] - 0.2) < 1e-7, `m′ ${heap[5]}`);
+  assert.ok(Math.abs(heap[6] - 0.004) < 1e-9, `v′ ${heap[6]}`);
+  assert.ok(Math.abs(heap[4] - (1 - (0.1 * 2) / (2 + 1e-7))) < 1e-6, `x′ ${heap[4]}`);
+});
