@@ -10,9 +10,14 @@ const CASES: Array<{ x: [number, number, number, number]; filter: [number, numbe
   { x: [2, 9, 8, 3], filter: [3, 2, 3, 5], stride: 2, pad: 'valid' },
   { x: [2, 10, 7, 3], filter: [3, 3, 3, 2], stride: 2, pad: 'same' },
   { x: [4, 7, 7, 1], filter: [5, 5, 1, 3], stride: 1, pad: 'same' },
-  // Fewer filter taps than output channels (a first layer): the filter gradient takes dyᵀ · patches.
+  // Fewer filter taps than output channels (a first layer): the matrix-product path takes dyᵀ · patches.
+  { x: [3, 9, 8, 1], filter: [2, 2, 1, 6], stride: 1, pad: 'valid' },
+  // Output channels a multiple of 8: the filter gradient comes from the SIMD kernel — taps in
+  // fours and a remainder (9, 12, 27), strides, padding, a batch of several image chunks (19 = 8 + 8 + 3).
   { x: [3, 9, 8, 1], filter: [3, 3, 1, 16], stride: 1, pad: 'valid' },
   { x: [2, 10, 7, 2], filter: [2, 3, 2, 16], stride: 2, pad: 'same' },
+  { x: [19, 9, 9, 3], filter: [3, 3, 3, 8], stride: 2, pad: 'same' },
+  { x: [5, 11, 6, 4], filter: [3, 2, 4, 24], stride: 1, pad: 'valid' },
 ];
 
 for (const { x, filter, stride, pad } of CASES) {

@@ -253,6 +253,58 @@ export const HEAP_LOOPS = {
   },
 
   /**
+   * A convolution's filter gradient in chunks of images: items are chunks. p = [x, dy, partials,
+   * batch, height, width, channels, outHeight, outWidth, outChannels, filterHeight, filterWidth,
+   * strideHeight, strideWidth, imagesPerChunk]: x [batch, height, width, channels] (padded or
+   * cropped so that the windows read exactly its rows and columns), dy [batch, outHeight,
+   * outWidth, outChannels]; chunk k's images [k·imagesPerChunk, …) are summed into partials
+   * [k, filterHeight, filterWidth, channels, outChannels] (zeroed first), to be added up in chunk
+   * order: the chunks are fixed, so the result is the same for any number of threads. The wasm
+   * SIMD kernel does the work (outChannels a multiple of 8); the JavaScript below is the
+   * reference and fallback, with the same float32 sums per image.
+   */
+  filterGradient(heap: Float32Array, p: Float64Array, start: number, end: number, simd: SimdKernels | null): void {
+    const x = p[0] | 0, dy = p[1] | 0, partials = p[2] | 0, batch = p[3] | 0, height = p[4] | 0, width = p[5] | 0;
+    const channels = p[6] | 0, outHeight = p[7] | 0, outWidth = p[8] | 0, outChannels = p[9] | 0;
+    const filterHeight = p[10] | 0, filterWidth = p[11] | 0, strideHeight = p[12] | 0, strideWidth = p[13] | 0;
+    const imagesPerChunk = p[14] | 0;
+    const taps = filterHeight * filterWidth * channels;
+    const imageSize = height * width * channels;
+    const dyImageSize = outHeight * outWidth * outChannels;
+    for (let chunk = start; chunk < end; chunk++) {
+      const first = chunk * imagesPerChunk;
+      const images = Math.min(imagesPerChunk, batch - first);
+      const dst = partials + chunk * taps * outChannels;
+      heap.fill(0, dst, dst + taps * outChannels);
+      if (simd !== null && outChannels % 8 === 0) {
+        simd.filterGradient(
+          (x + first * imageSize) * 4, (dy + first * dyImageSize) * 4, dst * 4, images, height, width, channels,
+          outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth,
+        );
+        continue;
+      }
+      const round = Math.fround;
+      for (let image = first; image < first + images; image++) {
+        for (let tap = 0; tap < taps; tap++) {
+          const i = (tap / (filterWidth * channels)) | 0;
+          const jc = tap % (filterWidth * channels);
+          for (let o = 0; o < outChannels; o++) {
+            let sum = 0;
+            for (let row = 0; row < outHeight; row++) {
+              const xRow = x + image * imageSize + ((row * strideHeight + i) * width) * channels + jc;
+              const dyRow = dy + image * dyImageSize + row * outWidth * outChannels + o;
+              for (let column = 0; column < outWidth; column++) {
+                sum = round(sum + round(heap[xRow + column * strideWidth * channels] * heap[dyRow + column * outChannels]));
+              }
+            }
+            heap[dst + tap * outChannels + o] = round(heap[dst + tap * outChannels + o] + sum);
+          }
+        }
+      }
+    }
+  },
+
+  /**
    * The k largest values of each row of a [rows, columns] float block, sorted (larger first,
    * equal values by the lower column, NaN last): items are rows. p = [x, values, indices, columns,
    * k]; `indices` is an int32 output. A threshold from a strided sample of the row (its m-th
@@ -337,6 +389,9 @@ export const HEAP_LOOPS = {
     }
   },
 } satisfies Record<string, HeapLoop>;
+
+/** Images per chunk of the `filterGradient` loop (the chunks, not the threads, fix the sums' order). */
+export const FILTER_GRADIENT_CHUNK_IMAGES = 8;
 
 /** Rows per chunk of the `columnSums` loop. */
 export const SUM_CHUNK_ROWS = 1024;

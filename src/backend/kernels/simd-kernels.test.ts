@@ -76,3 +76,39 @@ test('the JavaScript adamUpdate loop is tfjs’ Adam by hand: one step from zero
   assert.ok(Math.abs(heap[6] - 0.004) < 1e-9, `v′ ${heap[6]}`);
   assert.ok(Math.abs(heap[4] - (1 - (0.1 * 2) / (2 + 1e-7))) < 1e-6, `x′ ${heap[4]}`);
 });
+
+test('SIMD filterGradient = the JavaScript loop bit for bit (taps in fours and ones, strides, chunks)', () => {
+  const memory = new WebAssemblyApi.Memory({ initial: 16 });
+  const simd = simdKernelsFor(memory);
+  assert.notEqual(simd, null);
+  const heap = new Float32Array(memory.buffer);
+  // x [batch, height, width, channels] = [11, 9, 8, 3], 3×2 filter, stride 2×1 → dy [11, 4, 7, 16].
+  const [batch, height, width, channels, filterHeight, filterWidth, strideHeight, strideWidth, outChannels] = [11, 9, 8, 3, 3, 2, 2, 1, 16];
+  const outHeight = Math.floor((height - filterHeight) / strideHeight) + 1;
+  const outWidth = Math.floor((width - filterWidth) / strideWidth) + 1;
+  const xSize = batch * height * width * channels, dySize = batch * outHeight * outWidth * outChannels;
+  const taps = filterHeight * filterWidth * channels; // 18: four groups of four and two ones
+  heap.set(randomValues(21, xSize), 0);
+  heap.set(randomValues(22, dySize), xSize);
+  const imagesPerChunk = 4;
+  const chunks = Math.ceil(batch / imagesPerChunk); // 4 + 4 + 3
+  const simdAt = xSize + dySize, jsAt = simdAt + chunks * taps * outChannels;
+  const params = (partials: number) => Float64Array.from([0, xSize, partials, batch, height, width, channels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, imagesPerChunk]);
+  heap.fill(Number.NaN, simdAt, jsAt + chunks * taps * outChannels); // the loop must overwrite (zero) its partials
+  HEAP_LOOPS.filterGradient(heap, params(simdAt), 0, 1, simd);
+  HEAP_LOOPS.filterGradient(heap, params(simdAt), 1, chunks, simd);
+  HEAP_LOOPS.filterGradient(heap, params(jsAt), 0, chunks, null);
+  const size = chunks * taps * outChannels;
+  assert.deepEqual(bits(heap.subarray(simdAt, simdAt + size)), bits(heap.subarray(jsAt, jsAt + size)));
+  // One entry by hand: chunk 2 (images 8–10), tap (i, j, c) = (2, 1, 2), output channel 13.
+  let expected = 0;
+  for (let image = 8; image < 11; image++) {
+    for (let p = 0; p < outHeight; p++) {
+      for (let q = 0; q < outWidth; q++) {
+        expected += heap[((image * height + p * strideHeight + 2) * width + q * strideWidth + 1) * channels + 2] * heap[xSize + ((image * outHeight + p) * outWidth + q) * outChannels + 13];
+      }
+    }
+  }
+  const tap = (2 * filterWidth + 1) * channels + 2;
+  assert.ok(Math.abs(heap[simdAt + (2 * taps + tap) * outChannels + 13] - expected) < 1e-4 * (1 + Math.abs(expected)));
+});

@@ -153,6 +153,16 @@ export function runHeapLoop(backend: WasmBackendLike, name: HeapLoopName, params
   HEAP_LOOPS[name](new Float32Array(buffer), Float64Array.from(params), 0, items, memory === undefined ? null : simdKernelsFor(memory));
 }
 
+/**
+ * Whether the kit's wasm SIMD kernels ({@link simdKernelsFor}) run on `backend`'s heap, so that
+ * heap loops which hand their work to them ({@link runHeapLoop}) get the fast path.
+ */
+export function heapHasSimdKernels(backend: WasmBackendLike): boolean {
+  const wasm = (backend as unknown as ThreadedWasmParts).wasm;
+  const memory = wasm?.wasmMemory ?? wasm?.asm?.memory;
+  return memory !== undefined && simdKernelsFor(memory) !== null;
+}
+
 /** Byte offset / 4 of a float32 buffer in the wasm heap (the unit heap loops use). */
 export function heapFloatOffset(backend: WasmBackendLike, info: tf.TensorInfo): number {
   const view = backend.typedArrayFromHeap(info);
