@@ -20,8 +20,8 @@ export const SIMD_BINARY = path.join(REPO_ROOT, 'src', 'backend', 'kernels', 'si
 /** The shared-memory import in the source, and what replaces it for an unshared memory. */
 const SHARED_IMPORT = '(import "env" "memory" (memory 0 65536 shared))';
 const UNSHARED_IMPORT = '(import "env" "memory" (memory 0))';
-/** The post-MVP features the kernels use: fixed-width SIMD and shared memory. */
-const FEATURES = { simd: true, threads: true };
+/** The post-MVP features the kernels use: fixed-width SIMD, shared memory and memory.fill. */
+const FEATURES = { simd: true, threads: true, bulk_memory: true };
 
 /** The two variants' bytes, assembled from `source` (the .wat text). */
 export async function assembleSimdKernels(source: string): Promise<{ shared: Uint8Array; unshared: Uint8Array }> {

@@ -35,7 +35,7 @@ test('HeapPool splits a loop between threads with the same result as one loop (t
     heap.fill(5, dxPool, dxOne + batch * height * width * channels); // stale values must be zeroed
     const params = (dx: number) => [x, dy, dx, height, width, channels, outHeight, outWidth, 2, 2, 2, 2, 0, 0];
     pool.run('maxPoolGradient', params(dxPool), batch);
-    HEAP_LOOPS.maxPoolGradient(heap, Float64Array.from(params(dxOne)), 0, batch);
+    HEAP_LOOPS.maxPoolGradient(heap, Float64Array.from(params(dxOne)), 0, batch, null);
     const size = batch * height * width * channels;
     assert.deepEqual(heap.slice(dxPool, dxPool + size), heap.slice(dxOne, dxOne + size));
     assert.ok(heap.slice(dxPool, dxPool + size).some((v) => v !== 0));

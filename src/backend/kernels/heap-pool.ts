@@ -47,14 +47,24 @@ export const HEAP_LOOPS = {
    * Max-pool gradient, any window: items are images. p = [x, dy, dx, height, width, channels,
    * outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padTop, padLeft].
    * Each image of dx is zeroed, then the first maximum of each window (row-major, strict >) gets dy.
+   * With channels a multiple of 4 the wasm SIMD kernel of that name does the work (four channels
+   * at a time, bit for bit the same); the JavaScript below is the reference and fallback.
    */
-  maxPoolGradient(heap: Float32Array, p: Float64Array, start: number, end: number): void {
+  maxPoolGradient(heap: Float32Array, p: Float64Array, start: number, end: number, simd: SimdKernels | null): void {
     // Whole numbers below 2³¹ (heap offsets in floats, sizes): int32 arithmetic for the indexing.
     const x = p[0] | 0, dy = p[1] | 0, dx = p[2] | 0, height = p[3] | 0, width = p[4] | 0, channels = p[5] | 0;
     const outHeight = p[6] | 0, outWidth = p[7] | 0, filterHeight = p[8] | 0, filterWidth = p[9] | 0;
     const strideHeight = p[10] | 0, strideWidth = p[11] | 0, padTop = p[12] | 0, padLeft = p[13] | 0;
     const rowStride = width * channels;
     const imageStride = height * rowStride;
+    if (simd !== null && channels % 4 === 0) {
+      const dyImage = outHeight * outWidth * channels;
+      simd.maxPoolGradient(
+        (x + start * imageStride) * 4, (dy + start * dyImage) * 4, (dx + start * imageStride) * 4, end - start, height, width, channels,
+        outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padTop, padLeft,
+      );
+      return;
+    }
     for (let b = start; b < end; b++) {
       const image = b * imageStride;
       heap.fill(0, dx + image, dx + image + imageStride);
@@ -111,11 +121,20 @@ export const HEAP_LOOPS = {
    * chunks; chunk k adds its rows in float64 and writes the totals to row k of `partials`, a
    * float64 [chunks, columns] table (p = [x, columns, rows, partials], partials' float offset
    * 8-byte aligned). The caller adds the chunks' rows in order, so the result does not depend on
-   * how many threads shared the chunks.
+   * how many threads shared the chunks. With columns a multiple of 4 the wasm SIMD kernel of that
+   * name adds them (bit for bit the same); the JavaScript below is the reference and fallback.
    */
-  columnSums(heap: Float32Array, p: Float64Array, start: number, end: number): void {
+  columnSums(heap: Float32Array, p: Float64Array, start: number, end: number, simd: SimdKernels | null): void {
     const x = p[0] | 0, columns = p[1] | 0, rows = p[2] | 0, partials = p[3] | 0;
     const chunkRows = 1024; // SUM_CHUNK_ROWS (the loop's source runs in workers: no outside names)
+    if (simd !== null && columns % 4 === 0) {
+      // The wasm SIMD kernel of that name: the same float64 sums, four columns at a time.
+      for (let chunk = start; chunk < end; chunk++) {
+        const first = chunk * chunkRows;
+        simd.columnSums((x + first * columns) * 4, columns, Math.min(rows, first + chunkRows) - first, (partials + 2 * chunk * columns) * 4);
+      }
+      return;
+    }
     const table = new Float64Array(heap.buffer, partials * 4, end * columns);
     const totals = new Float64Array(columns);
     for (let chunk = start; chunk < end; chunk++) {

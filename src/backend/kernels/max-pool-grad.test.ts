@@ -9,6 +9,10 @@ const CASES: Array<{ x: [number, number, number, number]; size: number; stride: 
   { x: [2, 9, 7, 3], size: 3, stride: 2, pad: 'same' },
   { x: [2, 9, 7, 3], size: 2, stride: 2, pad: 'same' },
   { x: [2, 6, 6, 2], size: 3, stride: 1, pad: 'same' },
+  // Channels a multiple of 4: the SIMD kernel (overlapping windows, padding, a cut-off last row).
+  { x: [2, 9, 7, 8], size: 3, stride: 2, pad: 'same' },
+  { x: [2, 6, 6, 4], size: 3, stride: 1, pad: 'same' },
+  { x: [3, 11, 11, 12], size: 2, stride: 2, pad: 'valid' },
 ];
 
 for (const { x, size, stride, pad } of CASES) {

@@ -112,3 +112,51 @@ test('SIMD filterGradient = the JavaScript loop bit for bit (taps in fours and o
   const tap = (2 * filterWidth + 1) * channels + 2;
   assert.ok(Math.abs(heap[simdAt + (2 * taps + tap) * outChannels + 13] - expected) < 1e-4 * (1 + Math.abs(expected)));
 });
+
+test('SIMD maxPoolGradient = the JavaScript loop bit for bit (ties, NaN, −∞, overlapping and clipped windows)', () => {
+  const memory = new WebAssemblyApi.Memory({ initial: 4 });
+  const simd = simdKernelsFor(memory);
+  assert.notEqual(simd, null);
+  const heap = new Float32Array(memory.buffer);
+  for (const [filter, stride, pad] of [[2, 2, 0], [3, 2, 1], [3, 1, 1], [2, 1, 0]]) {
+    const [batch, height, width, channels] = [5, 7, 9, 8];
+    const outHeight = Math.floor((height + 2 * pad - filter) / stride) + 1;
+    const outWidth = Math.floor((width + 2 * pad - filter) / stride) + 1;
+    const size = batch * height * width * channels, dySize = batch * outHeight * outWidth * channels;
+    const normals = randomValues(40 + filter + stride, size);
+    // Ties (ReLU zeros, repeated values), NaN and −∞ mixed in.
+    for (let i = 0; i < size; i++) heap[i] = [0, 0, 1, Number.NaN, -Infinity, Math.round(normals[i] * 2) / 2, normals[i], -0][i % 8 === 7 ? 7 : Math.abs(Math.floor(normals[i] * 7)) % 7];
+    heap.set(randomValues(50, dySize), size);
+    const simdAt = size + dySize, jsAt = simdAt + size;
+    heap.fill(Number.NaN, simdAt, jsAt + size); // dx is overwritten
+    const params = (dx: number) => Float64Array.from([0, size, dx, height, width, channels, outHeight, outWidth, filter, filter, stride, stride, pad, pad]);
+    HEAP_LOOPS.maxPoolGradient(heap, params(simdAt), 0, 2, simd);
+    HEAP_LOOPS.maxPoolGradient(heap, params(simdAt), 2, batch, simd);
+    HEAP_LOOPS.maxPoolGradient(heap, params(jsAt), 0, batch, null);
+    assert.deepEqual(bits(heap.subarray(simdAt, simdAt + size)), bits(heap.subarray(jsAt, jsAt + size)), `window ${filter}, stride ${stride}, pad ${pad}`);
+    assert.ok(heap.subarray(simdAt, simdAt + size).some((value) => value !== 0), 'some gradient arrived');
+  }
+});
+
+test('SIMD columnSums = the JavaScript loop bit for bit (float64 totals per chunk of rows)', () => {
+  const memory = new WebAssemblyApi.Memory({ initial: 4 });
+  const simd = simdKernelsFor(memory);
+  assert.notEqual(simd, null);
+  const heap = new Float32Array(memory.buffer);
+  const [rows, columns] = [2500, 12]; // chunks of 1024, 1024 and 452 rows
+  const chunks = Math.ceil(rows / 1024);
+  const x = 3; // not 16-byte aligned
+  const values = randomValues(60, rows * columns);
+  for (let i = 0; i < values.length; i++) values[i] = i % 5 === 0 ? values[i] * 1e6 : values[i] * 1e-3; // magnitudes that round
+  heap.set(values, x);
+  const simdAt = 2 * Math.ceil((x + rows * columns) / 2), jsAt = simdAt + 2 * chunks * columns;
+  heap.fill(Number.NaN, simdAt, jsAt + 2 * chunks * columns); // each chunk's row is overwritten
+  HEAP_LOOPS.columnSums(heap, Float64Array.from([x, columns, rows, simdAt]), 0, 1, simd);
+  HEAP_LOOPS.columnSums(heap, Float64Array.from([x, columns, rows, simdAt]), 1, chunks, simd);
+  HEAP_LOOPS.columnSums(heap, Float64Array.from([x, columns, rows, jsAt]), 0, chunks, null);
+  const table = (at: number) => Array.from(new Float64Array(memory.buffer, at * 4, chunks * columns));
+  assert.deepEqual(table(simdAt), table(jsAt));
+  let column5 = 0;
+  for (let r = 1024; r < 2048; r++) column5 += heap[x + r * columns + 5];
+  assert.equal(table(simdAt)[columns + 5], column5, 'chunk 1, column 5 by hand');
+});

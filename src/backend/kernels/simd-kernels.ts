@@ -8,8 +8,8 @@
  * several times (element-wise) to tens of times (filter gradient) faster.
  *
  * Every instruction is an IEEE-754 float32 operation (correctly rounded, no fused multiply-add),
- * the same ones XNNPACK's kernels use. `adamUpdate` equals the JavaScript loop of that name in
- * {@link HEAP_LOOPS} (its reference) and tfjs' Adam bit for bit; lanes and the scalar tail compute
+ * the same ones XNNPACK's kernels use. `adamUpdate`, `maxPoolGradient` and `columnSums` equal the JavaScript loops of their names
+ * in {@link HEAP_LOOPS} (their references) bit for bit (and so tfjs' Adam and cpu max-pool gradient); lanes and the scalar tail compute
  * alike, so where a range starts (the threads' shares) does not matter. `filterGradient` sums in
  * a fixed order for a given chunk of images, so the result does not depend on the threads either.
  *
@@ -46,6 +46,21 @@ export interface SimdKernels {
     outHeight: number, outWidth: number, outChannels: number, filterHeight: number, filterWidth: number,
     strideHeight: number, strideWidth: number,
   ): void;
+  /**
+   * The max-pool gradient over `images` images: byte addresses of x [images, height, width, C],
+   * dy [images, outH, outW, C] and dx (like x; overwritten); C must be a multiple of 4. Each
+   * window's first maximum (row-major, strict >) gets dy, as in {@link HEAP_LOOPS}' loop of that name.
+   */
+  maxPoolGradient(
+    x: number, dy: number, dx: number, images: number, height: number, width: number, channels: number,
+    outHeight: number, outWidth: number, filterHeight: number, filterWidth: number,
+    strideHeight: number, strideWidth: number, padTop: number, padLeft: number,
+  ): void;
+  /**
+   * Column totals of a float32 block x [rows, columns] in float64, written to dst (a byte address,
+   * 8-byte aligned, of float64 [columns]); columns must be a multiple of 4. Rows are added in order.
+   */
+  columnSums(x: number, columns: number, rows: number, dst: number): void;
 }
 
 /**

@@ -236,4 +236,181 @@
             (br $one)))
         (local.set $x (i32.add (local.get $x) (local.get $xImageStep)))
         (local.set $dy (i32.add (local.get $dy) (local.get $dyImageStep)))
-        (br_if $image (local.tee $images (i32.sub (local.get $images) (i32.const 1))))))))
+        (br_if $image (local.tee $images (i32.sub (local.get $images) (i32.const 1)))))))
+
+  ;; ---- maxPoolGradient ----
+
+  ;; One whole 2 × 2 window, four channels: x and dx at its first value, dy's four lanes, row and
+  ;; pixel strides in bytes. The window's first maximum per lane (strict >, from −∞) gets dy added.
+  (func $first2x2 (param $x i32) (param $dx i32) (param $gradient v128) (param $rowBytes i32) (param $pixelBytes i32)
+    (local $best v128) (local $bestAt v128) (local $value v128) (local $wins v128)
+    (local $x10 i32) (local $dx10 i32)
+    (local.set $x10 (i32.add (local.get $x) (local.get $rowBytes)))
+    (local.set $dx10 (i32.add (local.get $dx) (local.get $rowBytes)))
+    (local.set $best (v128.load (local.get $x)))
+    (local.set $wins (f32x4.gt (local.get $best) (f32x4.splat (f32.const -inf))))
+    (local.set $best (v128.bitselect (local.get $best) (f32x4.splat (f32.const -inf)) (local.get $wins)))
+    (local.set $bestAt (v128.bitselect (i32x4.splat (i32.const 0)) (i32x4.splat (i32.const -1)) (local.get $wins)))
+    (local.set $value (v128.load (i32.add (local.get $x) (local.get $pixelBytes))))
+    (local.set $wins (f32x4.gt (local.get $value) (local.get $best)))
+    (local.set $best (v128.bitselect (local.get $value) (local.get $best) (local.get $wins)))
+    (local.set $bestAt (v128.bitselect (i32x4.splat (i32.const 1)) (local.get $bestAt) (local.get $wins)))
+    (local.set $value (v128.load (local.get $x10)))
+    (local.set $wins (f32x4.gt (local.get $value) (local.get $best)))
+    (local.set $best (v128.bitselect (local.get $value) (local.get $best) (local.get $wins)))
+    (local.set $bestAt (v128.bitselect (i32x4.splat (i32.const 2)) (local.get $bestAt) (local.get $wins)))
+    (local.set $value (v128.load (i32.add (local.get $x10) (local.get $pixelBytes))))
+    (local.set $wins (f32x4.gt (local.get $value) (local.get $best)))
+    (local.set $bestAt (v128.bitselect (i32x4.splat (i32.const 3)) (local.get $bestAt) (local.get $wins)))
+    (v128.store (local.get $dx) (f32x4.add (v128.load (local.get $dx))
+      (v128.and (local.get $gradient) (i32x4.eq (local.get $bestAt) (i32x4.splat (i32.const 0))))))
+    (local.set $dx (i32.add (local.get $dx) (local.get $pixelBytes)))
+    (v128.store (local.get $dx) (f32x4.add (v128.load (local.get $dx))
+      (v128.and (local.get $gradient) (i32x4.eq (local.get $bestAt) (i32x4.splat (i32.const 1))))))
+    (v128.store (local.get $dx10) (f32x4.add (v128.load (local.get $dx10))
+      (v128.and (local.get $gradient) (i32x4.eq (local.get $bestAt) (i32x4.splat (i32.const 2))))))
+    (local.set $dx10 (i32.add (local.get $dx10) (local.get $pixelBytes)))
+    (v128.store (local.get $dx10) (f32x4.add (v128.load (local.get $dx10))
+      (v128.and (local.get $gradient) (i32x4.eq (local.get $bestAt) (i32x4.splat (i32.const 3)))))))
+  ;; The max-pool gradient dx [images, height, width, C] for dy [images, outH, outW, C], C a
+  ;; multiple of 4: each image of dx is zeroed, then, four channels at a time, each window's
+  ;; first maximum (row-major, strict >, so NaN and −∞ never win) gets dy added, like tfjs' cpu
+  ;; backend. Windows start at (oh·sH − padTop, ow·sW − padLeft) and are clipped to the image.
+  ;; Equal to HEAP_LOOPS.maxPoolGradient bit for bit (a lane that is not a window's maximum adds
+  ;; +0, which changes no value: dx starts at +0 and never becomes −0).
+  (func (export "maxPoolGradient")
+        (param $x i32) (param $dy i32) (param $dx i32) (param $images i32)
+        (param $height i32) (param $width i32) (param $channels i32) (param $outH i32) (param $outW i32)
+        (param $kH i32) (param $kW i32) (param $strideH i32) (param $strideW i32)
+        (param $padTop i32) (param $padLeft i32)
+    (local $rowBytes i32) (local $pixelBytes i32) (local $imageBytes i32)
+    (local $oh i32) (local $ow i32) (local $hFrom i32) (local $hTo i32) (local $wFrom i32) (local $wTo i32)
+    (local $c i32) (local $h i32) (local $w i32) (local $k i32) (local $at i32)
+    (local $best v128) (local $bestAt v128) (local $value v128) (local $wins v128) (local $gradient v128)
+    (local.set $pixelBytes (i32.shl (local.get $channels) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $width) (local.get $pixelBytes)))
+    (local.set $imageBytes (i32.mul (local.get $height) (local.get $rowBytes)))
+    (block $imagesDone
+      (loop $image
+        (br_if $imagesDone (i32.eqz (local.get $images)))
+        (memory.fill (local.get $dx) (i32.const 0) (local.get $imageBytes))
+        (local.set $oh (i32.const 0))
+        (block $rowsDone
+          (loop $row
+            (br_if $rowsDone (i32.ge_u (local.get $oh) (local.get $outH)))
+            (local.set $hFrom (i32.sub (i32.mul (local.get $oh) (local.get $strideH)) (local.get $padTop)))
+            (local.set $hTo (i32.add (local.get $hFrom) (local.get $kH)))
+            (if (i32.lt_s (local.get $hFrom) (i32.const 0)) (then (local.set $hFrom (i32.const 0))))
+            (if (i32.gt_s (local.get $hTo) (local.get $height)) (then (local.set $hTo (local.get $height))))
+            (local.set $ow (i32.const 0))
+            (block $columnsDone
+              (loop $column
+                (br_if $columnsDone (i32.ge_u (local.get $ow) (local.get $outW)))
+                (local.set $wFrom (i32.sub (i32.mul (local.get $ow) (local.get $strideW)) (local.get $padLeft)))
+                (local.set $wTo (i32.add (local.get $wFrom) (local.get $kW)))
+                (if (i32.lt_s (local.get $wFrom) (i32.const 0)) (then (local.set $wFrom (i32.const 0))))
+                (if (i32.gt_s (local.get $wTo) (local.get $width)) (then (local.set $wTo (local.get $width))))
+                (local.set $c (i32.const 0))
+                (block $channelsDone
+                  (loop $channel
+                    (br_if $channelsDone (i32.ge_u (local.get $c) (local.get $pixelBytes)))
+                    ;; A whole 2 × 2 window (the usual pool) unrolled: the same steps as below.
+                    (if (i32.and (i32.eq (i32.sub (local.get $hTo) (local.get $hFrom)) (i32.const 2))
+                                 (i32.eq (i32.sub (local.get $wTo) (local.get $wFrom)) (i32.const 2)))
+                      (then
+                        (local.set $at (i32.add (i32.add (i32.mul (local.get $hFrom) (local.get $rowBytes))
+                                                         (i32.mul (local.get $wFrom) (local.get $pixelBytes)))
+                                                (local.get $c)))
+                        (call $first2x2 (i32.add (local.get $x) (local.get $at)) (i32.add (local.get $dx) (local.get $at))
+                          (v128.load (i32.add (local.get $dy) (local.get $c))) (local.get $rowBytes) (local.get $pixelBytes))
+                        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+                        (br $channel)))
+                    ;; The window's first maximum per lane: its position k in the window, or −1.
+                    (local.set $best (f32x4.splat (f32.const -inf)))
+                    (local.set $bestAt (i32x4.splat (i32.const -1)))
+                    (local.set $k (i32.const 0))
+                    (local.set $h (local.get $hFrom))
+                    (block $findDone
+                      (loop $findRow
+                        (br_if $findDone (i32.ge_s (local.get $h) (local.get $hTo)))
+                        (local.set $w (local.get $wFrom))
+                        (block $findRowDone
+                          (loop $find
+                            (br_if $findRowDone (i32.ge_s (local.get $w) (local.get $wTo)))
+                            (local.set $value (v128.load (i32.add (local.get $x)
+                              (i32.add (i32.add (i32.mul (local.get $h) (local.get $rowBytes))
+                                                (i32.mul (local.get $w) (local.get $pixelBytes)))
+                                       (local.get $c)))))
+                            (local.set $wins (f32x4.gt (local.get $value) (local.get $best)))
+                            (local.set $best (v128.bitselect (local.get $value) (local.get $best) (local.get $wins)))
+                            (local.set $bestAt (v128.bitselect (i32x4.splat (local.get $k)) (local.get $bestAt) (local.get $wins)))
+                            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                            (local.set $w (i32.add (local.get $w) (i32.const 1)))
+                            (br $find)))
+                        (local.set $h (i32.add (local.get $h) (i32.const 1)))
+                        (br $findRow)))
+                    ;; dy goes to the lanes' maxima; every other position of the window adds +0.
+                    (local.set $gradient (v128.load (i32.add (local.get $dy) (local.get $c))))
+                    (local.set $k (i32.const 0))
+                    (local.set $h (local.get $hFrom))
+                    (block $addDone
+                      (loop $addRow
+                        (br_if $addDone (i32.ge_s (local.get $h) (local.get $hTo)))
+                        (local.set $w (local.get $wFrom))
+                        (block $addRowDone
+                          (loop $add
+                            (br_if $addRowDone (i32.ge_s (local.get $w) (local.get $wTo)))
+                            (local.set $at (i32.add (local.get $dx)
+                              (i32.add (i32.add (i32.mul (local.get $h) (local.get $rowBytes))
+                                                (i32.mul (local.get $w) (local.get $pixelBytes)))
+                                       (local.get $c))))
+                            (v128.store (local.get $at)
+                              (f32x4.add (v128.load (local.get $at))
+                                         (v128.and (local.get $gradient)
+                                                   (i32x4.eq (local.get $bestAt) (i32x4.splat (local.get $k))))))
+                            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                            (local.set $w (i32.add (local.get $w) (i32.const 1)))
+                            (br $add)))
+                        (local.set $h (i32.add (local.get $h) (i32.const 1)))
+                        (br $addRow)))
+                    (local.set $c (i32.add (local.get $c) (i32.const 16)))
+                    (br $channel)))
+                (local.set $dy (i32.add (local.get $dy) (local.get $pixelBytes)))
+                (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+                (br $column)))
+            (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+            (br $row)))
+        (local.set $x (i32.add (local.get $x) (local.get $imageBytes)))
+        (local.set $dx (i32.add (local.get $dx) (local.get $imageBytes)))
+        (local.set $images (i32.sub (local.get $images) (i32.const 1)))
+        (br $image))))
+
+  ;; ---- columnSums ----
+  ;; The column totals of a float32 block x [rows, columns] in float64, written to dst (float64
+  ;; [columns], 8-byte aligned); columns a multiple of 4. Rows are added in order, so the totals
+  ;; equal HEAP_LOOPS.columnSums' JavaScript bit for bit.
+  (func (export "columnSums") (param $x i32) (param $columns i32) (param $rows i32) (param $dst i32)
+    (local $rowBytes i32) (local $end i32) (local $c i32) (local $values v128) (local $at i32)
+    (local.set $rowBytes (i32.shl (local.get $columns) (i32.const 2)))
+    (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $columns) (i32.const 3)))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $rows) (local.get $rowBytes))))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $c (i32.const 0))
+        (local.set $at (local.get $dst))
+        (block $rowDone
+          (loop $four
+            (br_if $rowDone (i32.ge_u (local.get $c) (local.get $rowBytes)))
+            (local.set $values (v128.load (i32.add (local.get $x) (local.get $c))))
+            (v128.store (local.get $at)
+              (f64x2.add (v128.load (local.get $at)) (f64x2.promote_low_f32x4 (local.get $values))))
+            (v128.store offset=16 (local.get $at)
+              (f64x2.add (v128.load offset=16 (local.get $at))
+                         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+                                                     (local.get $values) (local.get $values)))))
+            (local.set $at (i32.add (local.get $at) (i32.const 32)))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $four)))
+        (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+        (br $row)))))
