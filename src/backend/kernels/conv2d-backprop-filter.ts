@@ -50,7 +50,6 @@ function checkAttributes(x: tf.TensorInfo, dy: tf.TensorInfo, attrs: tf.NamedAtt
   }
 }
 
-/** The patched kernel: inputs {x, dy}, attrs {strides, pad, dataFormat, dimRoundingMode, filterShape}. */
 /** The sizes the im2col loops need (the `windowsByRow` / `windowsByPixel` heap loops). */
 interface WindowGeometry {
   inChannels: number;
@@ -71,6 +70,7 @@ function windowParams(source: number, target: number, g: WindowGeometry): number
   return [source, target, g.inChannels, g.batch, g.height, g.width, g.filterHeight, g.filterWidth, g.outHeight, g.outWidth, g.strideHeight, g.strideWidth];
 }
 
+/** The patched kernel: inputs {x, dy}, attrs {strides, pad, dataFormat, dimRoundingMode, filterShape}. */
 export const conv2DBackpropFilterPatch: tf.KernelFunc = ({ inputs, backend: anyBackend, attrs = {} }) => {
   const backend = anyBackend as WasmBackendLike;
   const x = inputs.x as tf.TensorInfo; // [batch, H, W, inC]

@@ -101,8 +101,9 @@
   ;; in registers (image by image, x and dy stay in the cache). Taps left over (fewer than four)
   ;; go one at a time ($taps1). The sums per image are added to $dst in image order.
 
-
-  ;; dst[k] += Σ_pixels x[pixel + off_k] · dy[pixel, 0..8]  for four taps k (dst rows dstStep apart)
+  ;; One image, four taps k, eight output channels: dst[k][0..8] += Σ_pixels x[pixel + off_k] ·
+  ;; dy[pixel][0..8], the sums over the pixels (row by row) in float32, from 0; dst rows are
+  ;; $dstStep bytes apart, x pixels $xColStep and output rows $xRowStep, dy pixels $dyStep.
   (func $taps4 (param $x i32) (param $dy i32) (param $dst i32)
         (param $off0 i32) (param $off1 i32) (param $off2 i32) (param $off3 i32)
         (param $dstStep i32) (param $outH i32) (param $outW i32)
@@ -149,7 +150,7 @@
     (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (local.get $a6)))
     (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (local.get $a7))))
 
-  ;; the same for one tap
+  ;; The same for one tap.
   (func $taps1 (param $x i32) (param $dy i32) (param $dst i32) (param $off0 i32)
         (param $outH i32) (param $outW i32)
         (param $xRowStep i32) (param $xColStep i32) (param $dyStep i32)
