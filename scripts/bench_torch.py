@@ -163,12 +163,17 @@ def blas_evidence():
     return {"sgemm": sgemm, "loaded": sorted(loaded), "buildInfo": build.group(1) if build else None}
 
 
-def bench_matmul(size=1024, repeats=7):
-    """GFLOP/s of a plain [size, size] x [size, size] float32 product (median of `repeats`)."""
+MATMUL_WARMUP = 10  # untimed products first, as scripts/bench/workloads.ts matmulPeak does
+
+
+def bench_matmul(size=1024, repeats=15):
+    """GFLOP/s of a plain [size, size] x [size, size] float32 product (median of `repeats` after
+    MATMUL_WARMUP untimed ones; the same warm-up and repeats as the kit's matmulPeak)."""
     generator = torch.Generator().manual_seed(1)
     a = torch.randn(size, size, generator=generator)
     b = torch.randn(size, size, generator=generator)
-    torch.mm(a, b)
+    for _ in range(MATMUL_WARMUP):
+        torch.mm(a, b)
     wall, cpu = [], []
     for _ in range(repeats):
         start, cpu_start = time.perf_counter(), time.process_time()

@@ -73,26 +73,35 @@ function normals(seed: number, count: number): Float32Array {
   return values;
 }
 
+/** Untimed products before the timed ones (matmulPeak and scripts/bench_torch.py alike). */
+export const MATMUL_WARMUP = 10;
+
 /**
  * The backend's matmul peak: GFLOP/s of a plain float32 [1024, 1024]·[1024, 1024] product, the
- * median of `repeats` after one warm-up, on the wall clock and per CPU second. 1024³ is the shape
- * issue #17's target names (≥ 50 GFLOP/s with all cores) and the one scripts/bench_torch.py times.
+ * median of `repeats` after {@link MATMUL_WARMUP} untimed ones, on the wall clock and per CPU
+ * second. 1024³ is the shape issue #17's target names (≥ 50 GFLOP/s with all cores) and the one
+ * scripts/bench_torch.py times with the same warm-up and repeats. The warm-up matters on wasm:
+ * V8 first runs XNNPACK's code from its baseline compiler and swaps in the optimised code while
+ * it runs (measured: the first 15 products of a fresh process took 43.9 ms at the median, the
+ * next 45 31–34 ms, with or without reading the result back). On backends that compute when the op is called (wasm, cpu, tensorflow) the
+ * product is timed alone, like PyTorch's; elsewhere reading the result waits for it.
  *
  * @param repeats timed products (odd, so the median is one of them).
  * @param size the side of the square matrices.
  */
-export function matmulPeak(repeats = 7, size = 1024): { gflops: number; cpuGflops: number; shape: string } {
+export function matmulPeak(repeats = 15, size = 1024): { gflops: number; cpuGflops: number; shape: string } {
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`matmulPeak: 'repeats' must be a positive integer, got ${repeats}`);
   if (!Number.isInteger(size) || size < 1) throw new Error(`matmulPeak: 'size' must be a positive integer, got ${size}`);
   const a = tf.tensor2d(normals(1, size * size), [size, size]);
   const b = tf.tensor2d(normals(2, size * size), [size, size]);
+  const synchronous = ['wasm', 'cpu', 'tensorflow'].includes(tf.getBackend());
   try {
     const once = () => {
       const c = tf.matMul(a, b);
-      c.dataSync();
+      if (!synchronous) c.dataSync();
       c.dispose();
     };
-    once();
+    for (let i = 0; i < MATMUL_WARMUP; i++) once();
     const timings = Array.from({ length: repeats }, () => time(once));
     const flops = 2 * size * size * size;
     return {
