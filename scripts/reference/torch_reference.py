@@ -8,7 +8,8 @@ kept). The notebooks print the accuracy from that file next to their `knnTarget`
 (`torchReferenceRun` in src/notebook/torch-reference.ts reads and checks it).
 
     /usr/bin/python3 scripts/reference/torch_reference.py 01 02 --threads 1
-    /usr/bin/python3 scripts/reference/torch_reference.py 02 --steps 200 --dry-run   # time a few steps
+    /usr/bin/python3 scripts/reference/torch_reference.py 02 --steps 200   # time a few steps, write nothing
+    /usr/bin/python3 scripts/reference/torch_reference.py 01 --no-calibrate   # an experiment, writes nothing
 
 The recipes (settings of the notebooks' `fullSettings`, read from the notebook source at run time
 and stored with the result):
@@ -20,7 +21,10 @@ and stored with the result):
   partner a random other image of the class or a random image of another class, last partial
   batch dropped): 750 steps per epoch, 12 epochs; Adam, learning rate 1e-3 decayed to 0 along a
   cosine over the run. Before training the output layer is rescaled once so that 256 random
-  training pairs start at mean distance 1 (the notebook's `calibrateOutputScale`).
+  training pairs start at mean distance 1 (the notebook's `calibrateOutputScale`; the distance
+  before it is stored as `initialDistance`: PyTorch's initialisation starts far inside the margin,
+  so here the calibration scales the output layer up, where the kit's He initialisation has it
+  scaled down).
 - 02-triplet-loss: triplet loss (margin 0.2, squared distances on L2-normalised 128-d outputs of
   the bench CNN) with the kit's semi-hard mining (`mineSemiHard`: for every anchor–positive pair
   the closest negative with D_ap < D_an < D_ap + margin, else the farthest with D_an ≤ D_ap, else
@@ -78,8 +82,10 @@ def parse_args():
     parser.add_argument("--steps", type=int, default=0, help="stop after this many steps (timing only; implies --dry-run)")
     parser.add_argument("--dry-run", action="store_true", help="do not write the JSON")
     parser.add_argument("--no-curve", action="store_true", help="skip the kNN evaluation after every epoch")
+    parser.add_argument("--no-calibrate", action="store_true",
+                        help="01: skip the output-scale calibration (an experiment, not the recipe; implies --dry-run)")
     args = parser.parse_args()
-    if args.steps > 0:
+    if args.steps > 0 or args.no_calibrate:
         args.dry_run = True
     return args
 
@@ -359,7 +365,8 @@ def run(notebook, data):
     extra = {}
     if notebook == "01-contrastive-loss":
         steps_per_epoch = len(train_y) // settings["pairsPerStep"]
-        extra["initialDistance"] = calibrate_output_scale(model, train_x, rng, settings["margin"])
+        if not ARGS.no_calibrate:
+            extra["initialDistance"] = calibrate_output_scale(model, train_x, rng, settings["margin"])
     else:
         steps_per_epoch = len(train_y) // (settings["classesPerBatch"] * settings["samplesPerClass"])
     total_steps = round(settings["epochs"] * steps_per_epoch)
