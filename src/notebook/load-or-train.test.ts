@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { Float16Array } from '@petamoriken/float16';
-import { loadOrTrain } from './load-or-train';
+import { formatSeconds, loadOrTrain, recordedTrainingSeconds } from './load-or-train';
 import { CheckpointError } from '../train/checkpoint-file';
 import {
   SHIP_CHECKPOINTS_VARIABLE, SHIP_COMMAND_VARIABLE, SHIP_COMMIT_VARIABLE, SHIP_NOTEBOOK_VARIABLE, readShippedIndex, verifyAllShippedCheckpoints,
@@ -46,7 +46,7 @@ async function withEnv<T>(values: Record<string, string | undefined>, body: () =
 }
 
 /** Trains `name` for shipping into `roots.shipped` (one "training": the weights of seed 7). */
-async function ship(roots: { shipped: string; cache: string }, name: string, knn: (model: tf.LayersModel) => number) {
+async function ship(roots: { shipped: string; cache: string }, name: string, knn: (model: tf.LayersModel) => number, metrics: Record<string, number> = { finalLoss: 0.25 }) {
   const model = encoder(1);
   const result = await withEnv(
     { [SHIP_CHECKPOINTS_VARIABLE]: name, [SHIP_COMMAND_VARIABLE]: 'npm run checkpoints:train -- test', [SHIP_COMMIT_VARIABLE]: 'abc123', [SHIP_NOTEBOOK_VARIABLE]: '01-test', CONTRASTIVE_KIT_CHECKPOINTS: roots.cache, CONTRASTIVE_KIT_FAST: '0' },
@@ -56,7 +56,7 @@ async function ship(roots: { shipped: string; cache: string }, name: string, knn
         const trained = encoder(7);
         model.setWeights(trained.getWeights());
         trained.dispose();
-        return { finalLoss: 0.25 };
+        return metrics;
       },
       evaluate: () => ({ knnTop1: knn(model), oneNNTop1: 0.5 }),
     }),
@@ -189,6 +189,35 @@ test('loadOrTrain loads a shipped checkpoint whose config matches, and says wher
   assert.equal(result.trainedAt, result.shipped!.trainedAt);
   assert.match(result.reason, /loaded the shipped 3-epoch checkpoint checkpoints\/02-load, trained in \d+ s .*retrain with 'npm run walkthrough -- --retrain'/);
   assert.deepEqual(weightsOf(model), weightsOf(shipped.model));
+  model.dispose();
+  shipped.model.dispose();
+});
+
+test('formatSeconds rounds to whole seconds once, then sets off the thousands', () => {
+  assert.equal(formatSeconds(716.4), '716');
+  assert.equal(formatSeconds(715.324), '715');
+  assert.equal(formatSeconds(0.4), '0');
+  assert.equal(formatSeconds(1000), '1 000');
+  assert.equal(formatSeconds(7395.7), '7 396');
+  assert.equal(formatSeconds(1999.6), '2 000'); // rounding the remainder alone gave '1 1000'
+});
+
+test("recordedTrainingSeconds prefers the run's own record, else the fallback", () => {
+  assert.equal(recordedTrainingSeconds({ seconds: 715.3, history: {} }, 716.4), 715.3);
+  assert.equal(recordedTrainingSeconds({ finalLoss: 1 }, 716.4), 716.4);
+  assert.equal(recordedTrainingSeconds({ seconds: Number.NaN }, 5), 5);
+  assert.equal(recordedTrainingSeconds(null, 5), 5);
+});
+
+test("a loaded shipped run's message gives the seconds of its training record, as the tables do", async () => {
+  const roots = fresh();
+  // The manifest's trainingSeconds is the wall time of this test's train callback (well under a
+  // second); the record says 715.3 s, and the message must say what a table of run.seconds says.
+  const shipped = await ship(roots, '05-seconds', () => 0.8, { finalLoss: 0.25, seconds: 715.3 });
+  assert.ok(shipped.result.shipped!.trainingSeconds < 100);
+  const { model, result } = await load(roots, '05-seconds');
+  assert.deepEqual(result.metrics, { finalLoss: 0.25, seconds: 715.3 });
+  assert.match(result.reason, /trained in 715 s on /);
   model.dispose();
   shipped.model.dispose();
 });

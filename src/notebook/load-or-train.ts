@@ -110,8 +110,24 @@ function describeThisMachine(): string {
   return `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, node ${process.version}, tfjs ${tf.version.tfjs} ${backend}${backend === 'wasm' ? ` (${threads} threads)` : ''}`;
 }
 
-function seconds(value: number): string {
-  return value >= 1000 ? `${Math.floor(value / 1000)} ${String(Math.round(value % 1000)).padStart(3, '0')}` : String(Math.round(value));
+/**
+ * Seconds as the notebooks print them: rounded to whole seconds (`Math.round`, as the tables'
+ * `Math.round(run.seconds)`), thousands set off by a space ('716', '7 396', '2 000' for 1 999.6).
+ */
+export function formatSeconds(value: number): string {
+  const whole = Math.round(value);
+  return whole >= 1000 ? `${Math.floor(whole / 1000)} ${String(whole % 1000).padStart(3, '0')}` : String(whole);
+}
+
+/**
+ * The training time a loaded run reports: the `seconds` of its own training record (the loop's
+ * `TrainResult.seconds`, which the notebooks' tables print as the run's seconds) when the metrics
+ * carry one, else `fallback` (the shipped manifest's `trainingSeconds`, the wall time of the whole
+ * `train` callback, setup included — up to a few seconds more).
+ */
+export function recordedTrainingSeconds(metrics: unknown, fallback: number): number {
+  const value = (metrics as { seconds?: unknown } | null)?.seconds;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
 }
 
 /** Rounds every weight of the models to float16 and back; returns the float32 originals. */
@@ -194,7 +210,7 @@ export async function loadOrTrain<T>(options: LoadOrTrainOptions<T>): Promise<Lo
           }
           const epochs = entry.epochs === null ? '' : `${entry.epochs}-epoch `;
           const knn = entry.metrics.knnTop1 === undefined ? '' : `, weighted kNN top-1 ${(100 * entry.metrics.knnTop1).toFixed(2)} % right after training`;
-          reason = `loaded the shipped ${epochs}checkpoint checkpoints/${name}, trained in ${seconds(entry.trainingSeconds)} s on ${entry.trainedAt.slice(0, 10)} (${entry.precision}${knn}); ${RETRAIN_HINT}`;
+          reason = `loaded the shipped ${epochs}checkpoint checkpoints/${name}, trained in ${formatSeconds(recordedTrainingSeconds(restored.metrics, entry.trainingSeconds))} s on ${entry.trainedAt.slice(0, 10)} (${entry.precision}${knn}); ${RETRAIN_HINT}`;
           log(reason);
           return { loaded: true, source: 'shipped', metrics: restored.metrics as T, dir: shippedDir, reason, extra: restored.extra ?? {}, trainedAt: entry.trainedAt, shipped: entry };
         }
@@ -241,6 +257,6 @@ export async function loadOrTrain<T>(options: LoadOrTrainOptions<T>): Promise<Lo
     machine: describeThisMachine(),
     metrics: evaluation,
   });
-  log(`shipped ${shippedDir} (${precision}; ${(entry.bytes / 2 ** 20).toFixed(2)} MiB; ${seconds(trainingSeconds)} s of training)`);
+  log(`shipped ${shippedDir} (${precision}; ${(entry.bytes / 2 ** 20).toFixed(2)} MiB; ${formatSeconds(recordedTrainingSeconds(metrics, trainingSeconds))} s of training)`);
   return { loaded: false, source: 'trained', metrics, dir: shippedDir, reason, extra, trainedAt: manifest.createdAt, shipped: entry };
 }
