@@ -20,6 +20,7 @@ import { ADAM_UPDATE_KERNEL, adamUpdateWasm } from './kernels/adam-update';
 import { batchMatMulPatch, fusedMatMulPatch } from './kernels/batch-mat-mul';
 import { conv2DBackpropFilterPatch } from './kernels/conv2d-backprop-filter';
 import { conv2DBackpropInputPatch } from './kernels/conv2d-backprop-input';
+import { gatherV2Patch } from './kernels/gather-v2';
 import { castPatch, identityPatch } from './kernels/identity';
 import { maxPoolGradPatch } from './kernels/max-pool-grad';
 import { sumPatch } from './kernels/sum';
@@ -45,7 +46,7 @@ export const WASM_KERNEL_PATCHES: readonly WasmKernelPatch[] = [
   {
     kernelName: 'Conv2DBackpropFilter',
     kind: 'added',
-    description: 'conv filter gradient as an XNNPACK Conv2D on transposed operands',
+    description: 'conv filter gradient: direct sums in a wasm SIMD kernel (output channels a multiple of 8), else im2col and one XNNPACK matmul; threaded',
     kernelFunc: conv2DBackpropFilterPatch,
   },
   {
@@ -69,13 +70,13 @@ export const WASM_KERNEL_PATCHES: readonly WasmKernelPatch[] = [
   {
     kernelName: 'MaxPoolGrad',
     kind: 'replaced',
-    description: 'max-pool gradient in one pass over the windows (the shipped kernel re-scans them per pixel)',
+    description: 'max-pool gradient in one pass over the windows, in a wasm SIMD kernel (the shipped kernel re-scans them per pixel); threaded',
     kernelFunc: maxPoolGradPatch,
   },
   {
     kernelName: 'Sum',
     kind: 'replaced',
-    description: 'sums over leading axes (bias gradients) in one pass, without the slow transpose',
+    description: 'sums over leading axes (bias gradients) in one float64 pass (wasm SIMD), without the slow transpose; threaded',
     kernelFunc: sumPatch,
   },
   {
@@ -101,6 +102,12 @@ export const WASM_KERNEL_PATCHES: readonly WasmKernelPatch[] = [
     kind: 'replaced',
     description: 'float32 rows: a sampled threshold keeps a few hundred candidates, which are sorted; rows split between the threads',
     kernelFunc: topKPatch,
+  },
+  {
+    kernelName: 'GatherV2',
+    kind: 'replaced',
+    description: 'gathers whole rows by block copies (memory-bank and embedding rows), indices checked',
+    kernelFunc: gatherV2Patch,
   },
   {
     kernelName: 'UnsortedSegmentSum',
