@@ -23,6 +23,7 @@ import { conv2DBackpropInputPatch } from './kernels/conv2d-backprop-input';
 import { gatherV2Patch } from './kernels/gather-v2';
 import { castPatch, identityPatch } from './kernels/identity';
 import { maxPoolGradPatch } from './kernels/max-pool-grad';
+import { slicePatch, splitVPatch } from './kernels/slice';
 import { sumPatch } from './kernels/sum';
 import { tilePatch } from './kernels/tile';
 import { topKPatch } from './kernels/top-k';
@@ -102,6 +103,18 @@ export const WASM_KERNEL_PATCHES: readonly WasmKernelPatch[] = [
     kind: 'replaced',
     description: 'float32 rows: a sampled threshold keeps a few hundred candidates, which are sorted; rows split between the threads',
     kernelFunc: topKPatch,
+  },
+  {
+    kernelName: 'Slice',
+    kind: 'replaced',
+    description: 'copies the slice straight from the heap in contiguous runs (the shipped kernel first copies the whole input out)',
+    kernelFunc: slicePatch,
+  },
+  {
+    kernelName: 'SplitV',
+    kind: 'replaced',
+    description: 'one heap slice per part (the gradient of a concat, e.g. MoCo\'s positive and negative logits)',
+    kernelFunc: splitVPatch,
   },
   {
     kernelName: 'GatherV2',

@@ -168,3 +168,34 @@ export function heapFloatOffset(backend: WasmBackendLike, info: tf.TensorInfo): 
   const view = backend.typedArrayFromHeap(info);
   return view.byteOffset / 4;
 }
+
+/** Row-major strides of `shape`. */
+export function stridesOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length).fill(1);
+  for (let axis = shape.length - 2; axis >= 0; axis--) strides[axis] = strides[axis + 1] * shape[axis + 1];
+  return strides;
+}
+
+/**
+ * Calls `visit(offset)` for every combination of coordinates `c[j] < counts[j]` of axes
+ * `0 … counts.length − 1`, with offset = Σ c[j]·strides[j].
+ */
+export function forEachOffset(counts: readonly number[], strides: readonly number[], visit: (offset: number) => void): void {
+  const axes = counts.length;
+  if (counts.some((count) => count === 0)) return;
+  const coordinates = new Array<number>(axes).fill(0);
+  let offset = 0;
+  for (;;) {
+    visit(offset);
+    let axis = axes - 1;
+    while (axis >= 0) {
+      coordinates[axis] += 1;
+      offset += strides[axis];
+      if (coordinates[axis] < counts[axis]) break;
+      offset -= coordinates[axis] * strides[axis];
+      coordinates[axis] = 0;
+      axis -= 1;
+    }
+    if (axis < 0) return;
+  }
+}
