@@ -8,10 +8,11 @@
  * several times (element-wise) to tens of times (filter gradient) faster.
  *
  * Every instruction is an IEEE-754 float32 operation (correctly rounded, no fused multiply-add),
- * the same ones XNNPACK's kernels use. `adamUpdate`, `maxPoolGradient` and `columnSums` equal the JavaScript loops of their names
- * in {@link HEAP_LOOPS} (their references) bit for bit (and so tfjs' Adam and cpu max-pool gradient); lanes and the scalar tail compute
- * alike, so where a range starts (the threads' shares) does not matter. `filterGradient` sums in
- * a fixed order for a given chunk of images, so the result does not depend on the threads either.
+ * the same ones XNNPACK's kernels use. Every kernel equals the JavaScript loop of its name in
+ * {@link HEAP_LOOPS} (its reference) bit for bit — so `adamUpdate` equals tfjs' Adam and
+ * `maxPoolGradient` the cpu backend's gradient. Each sums in a fixed order that does not depend on
+ * where the threads' shares start (lanes and tails compute alike; the filter gradient's chunks of
+ * images are fixed), so results do not depend on the thread count.
  *
  * The heap pool gives each worker the compiled module; {@link simdKernelsFor} instantiates it
  * for a memory (once per memory). Where the engine has no wasm SIMD, there are no kernels and
