@@ -42,20 +42,7 @@ if ARGS.threads > 0:
         os.environ[name] = str(ARGS.threads)
 
 
-def raise_malloc_thresholds():
-    """Keep freed activation buffers in the heap instead of returning them to the OS each step."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return False
-    M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
-    # 32 MiB is the largest mmap threshold glibc accepts on 64-bit (bigger values are refused);
-    # the CNN's largest activation, 256 x 32 x 26 x 26 floats, is 22 MB.
-    ok = libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)
-    ok &= libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)
-    ok &= libc.mallopt(M_TOP_PAD, 256 << 20)
-    return bool(ok)
-
+from torch_malloc import raise_malloc_thresholds  # noqa: E402  (scripts/torch_malloc.py)
 
 MALLOPT = raise_malloc_thresholds()
 

@@ -53,7 +53,6 @@ Threads: pass --threads (1 on a shared machine); as in scripts/bench_torch.py th
 variables are set before torch is imported and glibc's malloc thresholds are raised.
 """
 import argparse
-import ctypes
 import datetime
 import gzip
 import json
@@ -95,18 +94,8 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_name] = str(ARGS.threads)
 
 
-def raise_malloc_thresholds():
-    """As scripts/bench_torch.py: keep freed activation buffers in the heap between steps."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return False
-    M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
-    ok = libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)
-    ok &= libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)
-    ok &= libc.mallopt(M_TOP_PAD, 256 << 20)
-    return bool(ok)
-
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # scripts/
+from torch_malloc import raise_malloc_thresholds  # noqa: E402  (as scripts/bench_torch.py)
 
 MALLOPT = raise_malloc_thresholds()
 
